@@ -54,7 +54,8 @@ export type FindingCategory =
   | "policy";
 
 export interface Fix {
-  op: "replace" | "remove" | "add-modifier" | "set-units" | "add-code";
+  /** "text": a suggestion in words only (the rule's `fix "…"`, ICD header hints); additive. */
+  op: "replace" | "remove" | "add-modifier" | "set-units" | "add-code" | "text";
   lines?: number[];
   codes?: string[];
   modifier?: string;
