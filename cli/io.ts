@@ -1,0 +1,72 @@
+/**
+ * The world a command sees, injected so that tests run commands in-process.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export interface Io {
+  readonly cwd: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Reads a file relative to cwd; throws the Node error on failure (callers turn it into exit 2). */
+  readFile(file: string): Buffer;
+  writeFile(file: string, data: string): void;
+  /** Standard input as a stream of lines (for `-`). */
+  stdinLines(): AsyncIterable<string>;
+  /** Lines of a file, streamed. */
+  fileLines(file: string): AsyncIterable<string>;
+  readonly isTTY: boolean;
+  /** Writes buffered stdout, waiting for the stream to drain (call it now and then in long loops). */
+  flush(): Promise<void>;
+}
+
+/** Exit codes (brief "Contracts"): 0 clean, 1 findings / compile errors, 2 usage or unreadable input. */
+export const ExitCode = { Ok: 0, Findings: 1, Usage: 2 } as const;
+
+async function* linesOf(stream: NodeJS.ReadableStream): AsyncIterable<string> {
+  // Manual splitting keeps CR/LF handling exact and never drops a final unterminated line.
+  let rest = "";
+  stream.setEncoding?.("utf8");
+  for await (const chunk of stream as AsyncIterable<string>) {
+    const text = rest + chunk;
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf("\n", start);
+      if (nl < 0) break;
+      let end = nl;
+      if (end > start && text.charCodeAt(end - 1) === 13) end--;
+      yield text.slice(start, end);
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest.length > 0) yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
+}
+
+/** The real process's Io. Output is buffered and written in large chunks, honouring backpressure. */
+export function processIo(): Io {
+  let out = "";
+  const flush = async (): Promise<void> => {
+    if (out.length === 0) return;
+    const chunk = out;
+    out = "";
+    if (!process.stdout.write(chunk)) {
+      await new Promise<void>((resolve) => process.stdout.once("drain", () => resolve()));
+    }
+  };
+  return {
+    cwd: process.cwd(),
+    stdout(text) {
+      out += text;
+    },
+    stderr(text) {
+      process.stderr.write(text);
+    },
+    readFile: (file) => fs.readFileSync(path.resolve(process.cwd(), file)),
+    writeFile: (file, data) => fs.writeFileSync(path.resolve(process.cwd(), file), data),
+    stdinLines: () => linesOf(process.stdin),
+    fileLines: (file) => linesOf(fs.createReadStream(path.resolve(process.cwd(), file))),
+    isTTY: Boolean(process.stdout.isTTY),
+    flush,
+  };
+}

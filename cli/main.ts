@@ -1,0 +1,59 @@
+/**
+ * `dermrules <command> …`: the dispatch table. Each command lives in commands/<verb>.ts and
+ * exports `run(args, io)` returning an exit code.
+ */
+import { ExitCode, processIo, type Io } from "./io.ts";
+import * as compile from "./commands/compile.ts";
+import * as evalCmd from "./commands/eval.ts";
+import * as testCmd from "./commands/test.ts";
+
+interface Command {
+  readonly summary: string;
+  run(args: string[], io: Io): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  compile: { summary: "compile rule files to a decision table", run: compile.run },
+  eval: { summary: "evaluate claims (JSON or NDJSON) against a table", run: evalCmd.run },
+  test: { summary: "run the test blocks of rule files (--coverage)", run: testCmd.run },
+};
+
+export const USAGE = `usage: dermrules <command> [options]
+
+commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(9)}${c.summary}`)
+  .join("\n")}
+
+  dermrules compile <dir|file…> -o table.json [--format human|json]
+  dermrules eval --table table.json [--json] <claim.json | claims.ndjson | ->
+  dermrules test <dir|file…> [--coverage] [--json]
+`;
+
+/** Runs one command line; never throws (an internal error is reported and exits 2). */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  let code: number;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.stdout(USAGE);
+    code = name === undefined ? ExitCode.Usage : ExitCode.Ok;
+  } else if (name === "--version") {
+    io.stdout("dermrules 0.1.0\n");
+    code = ExitCode.Ok;
+  } else {
+    const command = COMMANDS[name];
+    if (!command) {
+      io.stderr(`dermrules: unknown command \`${name}\`\n\n${USAGE}`);
+      code = ExitCode.Usage;
+    } else {
+      try {
+        code = await command.run(rest, io);
+      } catch (err) {
+        io.stderr(`dermrules ${name}: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+        code = ExitCode.Usage;
+      }
+    }
+  }
+  await io.flush();
+  return code;
+}
