@@ -122,6 +122,35 @@ export function duplicateIdMessage(claimId: string): string {
   return `claim id \`${claimId}\` appears more than once in this batch`;
 }
 
+/** The rule fields a finding copies. */
+export interface FindingOrigin {
+  id: string;
+  category: Finding["category"];
+  severity: Finding["severity"];
+  message: string;
+  source: string;
+}
+
+/**
+ * A finding of a rule or edit, with the key order of the output JSON (rule, category, severity,
+ * lines, related, message, source, fix). `related` and `fix` are left out when absent or empty.
+ */
+export function makeFinding(
+  origin: FindingOrigin,
+  lines: number[],
+  related?: number[],
+  fix?: Fix,
+  message?: string,
+): Finding {
+  const text = message ?? origin.message;
+  const f: Finding =
+    related !== undefined && related.length > 0
+      ? { rule: origin.id, category: origin.category, severity: origin.severity, lines, related, message: text, source: origin.source }
+      : { rule: origin.id, category: origin.category, severity: origin.severity, lines, message: text, source: origin.source };
+  if (fix !== undefined) f.fix = fix;
+  return f;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fixes.
 
