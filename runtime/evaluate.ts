@@ -1,0 +1,753 @@
+/**
+ * Evaluation of one checked claim against a loaded table: the semantics of docs/semantics.md.
+ *
+ * Order of work per claim: pick the layer; check the diagnoses against ICD-10-CM; group lines by
+ * date of service; per group, run the candidate rules, then PTP, MUE and add-on edits; then let
+ * add-ons fall with their denied primaries; sort and deduplicate.
+ *
+ * Hot path: no JSON or regex work, no scans of all rules (candidates come from the layer's
+ * indexes), lookups in Maps built by `loadTable`. Line indexes are 0-based inside this file and
+ * become 1-based only when a finding is built.
+ */
+import type { Claim, ClaimLine, ClaimResult, Finding, FindingCategory, FindingSeverity } from "./types.ts";
+import type { CodeRanges, DxSet, Op, TCond, TRule } from "./table.ts";
+import type { LoadedLayer, LoadedTable, AocRow, PtpRow } from "./load.ts";
+import { rulesInRanges } from "./load.ts";
+import { hasAnyModifier, inDxSet, inRanges, normalizeDx } from "./codes.ts";
+import { ageOn, dayNumber } from "./dates.ts";
+import {
+  EM_MODIFIERS,
+  aocFix,
+  aocMessage,
+  aocPrimaryDeniedMessage,
+  buildRuleFix,
+  icdFix,
+  icdMessage,
+  isAnatomicModifier,
+  isEmCode,
+  isPtpModifier,
+  makeFinding,
+  missingFieldMessage,
+  mueFix,
+  mueMessage,
+  ptpFix,
+  ptpMessage,
+  ptpSameSiteMessage,
+  sortFindings,
+  unknownPayerMessage,
+  verdictOf,
+} from "./findings.ts";
+import type { FindingOrigin, GroupLine } from "./findings.ts";
+
+/** Rule id of the note that the claim's payer has no layer. */
+export const UNKNOWN_PAYER_RULE = "dermrules.payer.unknown";
+/** Rule id of a claim diagnosis that is an ICD-10-CM header (not billable). */
+export const ICD_HEADER_RULE = "dermrules.icd10.header";
+/** Rule id of a claim diagnosis that is not an ICD-10-CM code. */
+export const ICD_UNKNOWN_RULE = "dermrules.icd10.unknown";
+/** Source of the runtime's own notes. */
+export const RUNTIME_SOURCE = "dermrules runtime";
+
+/** The evaluation context of one claim; `group`, `day` and `cur` change as evaluation moves. */
+interface Ctx {
+  lt: LoadedTable;
+  layer: LoadedLayer;
+  claim: Claim;
+  lines: ClaimLine[];
+  /** Normalized claim diagnoses. */
+  dx: string[];
+  payer: string;
+  birthDay: number | null;
+  /** The current date-of-service group: 0-based line indexes in claim order. */
+  group: number[];
+  day: number;
+  /** The group's distinct codes and, for each, its lines. */
+  codes: string[];
+  codeLines: number[][];
+  /** The current line (line scope, select cases), or -1. */
+  cur: number;
+  /** Subject lines collected while evaluating a claim-scope condition (may repeat). */
+  subject: number[];
+  findings: Finding[];
+  /** Add-on lines whose listed primaries are on the claim: candidates for the fall-through. */
+  addonsWithPrimaries: AddonWatch[];
+}
+
+interface AddonWatch {
+  origin: FindingOrigin;
+  addon: string;
+  line: number;
+  primaryLines: number[];
+}
+
+function cmp(a: number, op: Op, b: number): boolean {
+  switch (op) {
+    case ">":
+      return a > b;
+    case ">=":
+      return a >= b;
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case "=":
+      return a === b;
+    case "!=":
+      return a !== b;
+    default: {
+      const never: never = op;
+      return never;
+    }
+  }
+}
+
+function includesStr(list: readonly string[], s: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === s) return true;
+  return false;
+}
+
+/** Whether line `l` points to a dx of the set (a line without pointers relates to every dx). */
+function pointsTo(x: Ctx, l: number, set: DxSet): boolean {
+  const ptrs = x.lines[l].dxPointers;
+  if (ptrs === undefined) {
+    for (let i = 0; i < x.dx.length; i++) if (inDxSet(set, x.dx[i])) return true;
+    return false;
+  }
+  for (let i = 0; i < ptrs.length; i++) if (inDxSet(set, x.dx[ptrs[i] - 1])) return true;
+  return false;
+}
+
+/**
+ * Evaluates a condition in the context. With `collect`, the lines matched by `has`/`count`
+ * atoms that hold are pushed to `x.subject`; an `or` keeps the lines of the branches that hold
+ * (and evaluates them all), `not` never collects.
+ */
+function evalCond(c: TCond, x: Ctx, collect: boolean): boolean {
+  switch (c.k) {
+    case "true":
+      return true;
+    case "and": {
+      const args = c.args;
+      for (let i = 0; i < args.length; i++) if (!evalCond(args[i], x, collect)) return false;
+      return true;
+    }
+    case "or": {
+      const args = c.args;
+      let any = false;
+      for (let i = 0; i < args.length; i++) {
+        const mark = x.subject.length;
+        if (evalCond(args[i], x, collect)) {
+          if (!collect) return true;
+          any = true;
+        } else x.subject.length = mark;
+      }
+      return any;
+    }
+    case "not":
+      return !evalCond(c.arg, x, false);
+    case "has": {
+      const g = x.group;
+      let found = false;
+      for (let i = 0; i < g.length; i++) {
+        const l = g[i];
+        const line = x.lines[l];
+        if (!inRanges(c.set, line.code)) continue;
+        if (c.units !== undefined && !cmp(line.units, c.units[0], c.units[1])) continue;
+        if (c.mod !== undefined && !hasAnyModifier(line.modifiers, c.mod)) continue;
+        if (c.noMod !== undefined && hasAnyModifier(line.modifiers, c.noMod)) continue;
+        if (c.dx !== undefined && !pointsTo(x, l, c.dx)) continue;
+        if (c.noDx !== undefined && pointsTo(x, l, c.noDx)) continue;
+        if (!collect) return true;
+        found = true;
+        x.subject.push(l);
+      }
+      return found;
+    }
+    case "count": {
+      const g = x.group;
+      let total = 0;
+      for (let i = 0; i < g.length; i++) {
+        const line = x.lines[g[i]];
+        if (inRanges(c.set, line.code)) total += line.units;
+      }
+      const holds = cmp(total, c.op, c.n);
+      if (holds && collect) {
+        for (let i = 0; i < g.length; i++) if (inRanges(c.set, x.lines[g[i]].code)) x.subject.push(g[i]);
+      }
+      return holds;
+    }
+    case "dx": {
+      if (c.scope === "line") return x.cur >= 0 && pointsTo(x, x.cur, c.set);
+      for (let i = 0; i < x.dx.length; i++) if (inDxSet(c.set, x.dx[i])) return true;
+      return false;
+    }
+    case "mod":
+      return x.cur >= 0 && hasAnyModifier(x.lines[x.cur].modifiers, c.set);
+    case "units":
+      return x.cur >= 0 && cmp(x.lines[x.cur].units, c.op, c.n);
+    case "age":
+      return x.birthDay !== null && cmp(ageOn(x.birthDay, x.day), c.op, c.n);
+    case "sex": {
+      const sex = x.claim.patient?.sex;
+      return sex !== undefined && includesStr(c.values, sex);
+    }
+    case "pos": {
+      const pos = x.claim.placeOfService;
+      return pos !== undefined && includesStr(c.values, pos);
+    }
+    case "payer":
+      return includesStr(c.values, x.payer);
+    case "dos":
+      return cmp(x.day, c.op, c.day);
+    case "fact": {
+      if (x.cur < 0) return false;
+      const v = x.lines[x.cur].facts?.[c.name];
+      return v !== undefined && cmp(v, c.op, c.n);
+    }
+    case "site": {
+      if (x.cur < 0) return false;
+      const site = x.lines[x.cur].facts?.site;
+      return site !== undefined && includesStr(c.values, site.toLowerCase());
+    }
+    default: {
+      const never: never = c;
+      return never;
+    }
+  }
+}
+
+/** 0-based lines → sorted 1-based line numbers, without repeats. */
+function toLineNumbers(lines: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < lines.length; i++) out.push(lines[i] + 1);
+  out.sort((a, b) => a - b);
+  let w = 0;
+  for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[w++] = out[i];
+  out.length = w;
+  return out;
+}
+
+function groupLinesIn(x: Ctx, set: CodeRanges): number[] {
+  const out: number[] = [];
+  const g = x.group;
+  for (let i = 0; i < g.length; i++) if (inRanges(set, x.lines[g[i]].code)) out.push(g[i]);
+  return out;
+}
+
+function fixLines(x: Ctx): GroupLine[] {
+  return x.group.map((l) => ({ index: l + 1, code: x.lines[l].code }));
+}
+
+/** Pushes a rule's finding, with its fix (explicit or the action's default). */
+function emitRule(x: Ctx, rule: TRule, lines0: readonly number[], related0?: readonly number[], selected?: string): void {
+  const lines = toLineNumbers(lines0);
+  const related = related0 === undefined ? undefined : toLineNumbers(related0);
+  const fix = buildRuleFix(rule.fix, rule.action, lines, fixLines(x), selected);
+  x.findings.push(makeFinding(rule, lines, related, fix));
+}
+
+/** Runs a rule's action on its subject lines (0-based, sorted, distinct). */
+function applyAction(x: Ctx, rule: TRule, subject: number[]): void {
+  const a = rule.action;
+  switch (a.k) {
+    case "require-codes": {
+      const g = x.group;
+      for (let i = 0; i < g.length; i++) if (inRanges(a.set, x.lines[g[i]].code)) return;
+      emitRule(x, rule, subject);
+      return;
+    }
+    case "require-modifier": {
+      const targets = a.on !== undefined ? groupLinesIn(x, a.on) : subject;
+      for (const t of targets) if (!hasAnyModifier(x.lines[t].modifiers, a.set)) emitRule(x, rule, [t]);
+      return;
+    }
+    case "require-dx": {
+      if (subject.length === 0) {
+        // No code atom chose lines: the requirement is on the claim's diagnoses.
+        for (let i = 0; i < x.dx.length; i++) if (inDxSet(a.set, x.dx[i])) return;
+        emitRule(x, rule, subject);
+        return;
+      }
+      for (const s of subject) if (!pointsTo(x, s, a.set)) emitRule(x, rule, [s]);
+      return;
+    }
+    case "forbid-codes": {
+      const g = x.group;
+      for (let i = 0; i < g.length; i++) {
+        const l = g[i];
+        if (inRanges(a.set, x.lines[l].code) && !subject.includes(l)) emitRule(x, rule, [l], subject);
+      }
+      return;
+    }
+    case "forbid-modifier": {
+      const targets = a.on !== undefined ? groupLinesIn(x, a.on) : subject;
+      for (const t of targets) if (hasAnyModifier(x.lines[t].modifiers, a.set)) emitRule(x, rule, [t]);
+      return;
+    }
+    case "limit": {
+      const ls = groupLinesIn(x, a.set);
+      if (a.per === "line") {
+        for (const l of ls) if (x.lines[l].units > a.max) emitRule(x, rule, [l]);
+        return;
+      }
+      let total = 0;
+      for (const l of ls) total += x.lines[l].units;
+      if (total > a.max) emitRule(x, rule, ls);
+      return;
+    }
+    case "deny":
+    case "flag":
+      emitRule(x, rule, subject);
+      return;
+    case "select": {
+      const targets = rule.scope === "line" ? [x.cur] : subject;
+      const saved = x.cur;
+      for (const t of targets) {
+        if (t < 0) continue;
+        x.cur = t;
+        for (const c of a.cases) {
+          if (evalCond(c.when, x, false)) {
+            if (c.code !== x.lines[t].code) emitRule(x, rule, [t], undefined, c.code);
+            break;
+          }
+        }
+      }
+      x.cur = saved;
+      return;
+    }
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
+}
+
+function missingNote(x: Ctx, rule: TRule, field: string): void {
+  x.findings.push(
+    makeFinding({ id: rule.id, category: rule.category, severity: "info", message: "", source: rule.source }, [], undefined, undefined, missingFieldMessage(rule.id, field)),
+  );
+}
+
+function collectCandidate(lt: LoadedTable, list: readonly number[], out: number[]): void {
+  const s = lt.scratch;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i];
+    if (s.mark[r] !== s.epoch) {
+      s.mark[r] = s.epoch;
+      out.push(r);
+    }
+  }
+}
+
+/** The rules that can fire in the group: indexed by its codes, by ranges holding them, and `always`. */
+function candidates(x: Ctx): number[] {
+  const lt = x.lt;
+  const s = lt.scratch;
+  s.epoch = (s.epoch + 1) >>> 0;
+  if (s.epoch === 0) {
+    // Wrapped after 2^32 groups: reset so stale marks cannot collide.
+    s.mark.fill(0);
+    s.epoch = 1;
+  }
+  const out: number[] = [];
+  const layer = x.layer;
+  for (let i = 0; i < x.codes.length; i++) {
+    const code = x.codes[i];
+    const exact = layer.byCode.get(code);
+    if (exact !== undefined) collectCandidate(lt, exact, out);
+    if (layer.ranges.points.length > 0) collectCandidate(lt, rulesInRanges(layer.ranges, code), out);
+  }
+  collectCandidate(lt, layer.always, out);
+  return out;
+}
+
+function runRules(x: Ctx): void {
+  const cands = candidates(x);
+  const lt = x.lt;
+  const claim = x.claim;
+  for (let ci = 0; ci < cands.length; ci++) {
+    const r = cands[ci];
+    const info = lt.ruleInfo[r];
+    if (x.day < info.from || x.day > info.until) continue;
+    const rule = lt.rules[r];
+    if (info.needsBirthDate && x.birthDay === null) missingNote(x, rule, "patient.birthDate");
+    if (info.needsSex && claim.patient?.sex === undefined) missingNote(x, rule, "patient.sex");
+    if (info.needsPos && claim.placeOfService === undefined) missingNote(x, rule, "placeOfService");
+    if (rule.scope === "line") {
+      const subj = rule.subject ?? rule.triggers;
+      const g = x.group;
+      for (let i = 0; i < g.length; i++) {
+        const l = g[i];
+        if (!inRanges(subj, x.lines[l].code)) continue;
+        x.cur = l;
+        x.subject.length = 0;
+        if (evalCond(rule.when, x, false)) applyAction(x, rule, [l]);
+      }
+      x.cur = -1;
+    } else {
+      x.cur = -1;
+      x.subject.length = 0;
+      if (evalCond(rule.when, x, true)) {
+        const subject = x.subject.slice().sort((a, b) => a - b);
+        let w = 0;
+        for (let i = 0; i < subject.length; i++) if (i === 0 || subject[i] !== subject[i - 1]) subject[w++] = subject[i];
+        subject.length = w;
+        applyAction(x, rule, subject);
+      }
+    }
+  }
+}
+
+/** Whether a table-edit id is disabled in the layer (exact id or `prefix.*`). */
+function isDisabled(layer: LoadedLayer, id: string): boolean {
+  if (layer.disabledIds.size > 0 && layer.disabledIds.has(id)) return true;
+  const p = layer.disabledPrefixes;
+  for (let i = 0; i < p.length; i++) if (id.startsWith(p[i])) return true;
+  return false;
+}
+
+/** The strictest indicator among the rows that apply on `day` (0 over 1 over 9), or -1. */
+function ptpIndicator(rows: PtpRow[], day: number): number {
+  let best = -1;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if ((r[0] === null || r[0] <= day) && (r[1] === null || day <= r[1])) {
+      if (best === -1 || r[2] < best) best = r[2];
+    }
+  }
+  return best;
+}
+
+const BYPASS_NONE = 0;
+const BYPASS = 1;
+const BYPASS_SAME_SITE = 2;
+
+/**
+ * Whether a modifier shows the column-1 and column-2 lines distinct (indicator 1). For an E/M
+ * pair only 24/25/57 on the E/M line count. Otherwise any NCCI PTP modifier on either line; when
+ * the only one is the same anatomic modifier on both lines, BYPASS_SAME_SITE.
+ */
+function ptpBypass(l1: ClaimLine, l2: ClaimLine, em1: boolean, em2: boolean): number {
+  if (em1 || em2) {
+    return (em1 && hasAnyModifier(l1.modifiers, EM_MODIFIERS)) || (em2 && hasAnyModifier(l2.modifiers, EM_MODIFIERS)) ? BYPASS : BYPASS_NONE;
+  }
+  let only: string | null = null;
+  let distinct = 0;
+  const m1 = l1.modifiers;
+  const m2 = l2.modifiers;
+  for (const mods of [m1, m2]) {
+    if (mods === undefined) continue;
+    for (let i = 0; i < mods.length; i++) {
+      const m = mods[i];
+      if (!isPtpModifier(m)) continue;
+      if (!isAnatomicModifier(m)) return BYPASS;
+      if (only !== m) {
+        distinct++;
+        only = m;
+      }
+    }
+  }
+  if (distinct === 0) return BYPASS_NONE;
+  if (distinct === 1 && only !== null && m1 !== undefined && m2 !== undefined && m1.includes(only) && m2.includes(only)) {
+    return BYPASS_SAME_SITE;
+  }
+  return BYPASS;
+}
+
+function runPtp(x: Ctx): void {
+  const layer = x.layer;
+  const codes = x.codes;
+  const n = codes.length;
+  if (n < 2) return;
+  for (const t of layer.ptp) {
+    for (let i = 0; i < n; i++) {
+      const a = codes[i];
+      const byCol2 = t.pairs.get(a);
+      if (byCol2 === undefined) continue;
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        const b = codes[j];
+        const rows = byCol2.get(b);
+        if (rows === undefined) continue;
+        const ind = ptpIndicator(rows, x.day);
+        if (ind !== 0 && ind !== 1) continue;
+        const id = `${t.meta.idPrefix}.${a}.${b}`;
+        if (isDisabled(layer, id)) continue;
+        const em1 = isEmCode(a);
+        const em2 = isEmCode(b);
+        const origin: FindingOrigin = { id, category: "ptp", severity: "error", message: "", source: t.meta.source };
+        const col1 = x.codeLines[i];
+        const col2 = x.codeLines[j];
+        if (ind === 0) {
+          const related = toLineNumbers(col1);
+          for (const l2 of col2) {
+            x.findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(0, l2 + 1, null), ptpMessage(a, b, 0, em1 || em2)));
+          }
+          continue;
+        }
+        for (const l2 of col2) {
+          const denied: number[] = [];
+          const sameSite: number[] = [];
+          for (const l1 of col1) {
+            const r = ptpBypass(x.lines[l1], x.lines[l2], em1, em2);
+            if (r === BYPASS_NONE) denied.push(l1);
+            else if (r === BYPASS_SAME_SITE) sameSite.push(l1);
+          }
+          if (denied.length > 0) {
+            const related = toLineNumbers(denied);
+            const emLine = em1 ? related[0] : em2 ? l2 + 1 : null;
+            x.findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(1, l2 + 1, emLine), ptpMessage(a, b, 1, em1 || em2)));
+          } else if (sameSite.length > 0) {
+            const mod = sharedAnatomic(x.lines[sameSite[0]], x.lines[l2]);
+            x.findings.push(
+              makeFinding({ ...origin, severity: "warning" }, [l2 + 1], toLineNumbers(sameSite), undefined, ptpSameSiteMessage(a, b, mod)),
+            );
+          }
+        }
+      }
+    }
+  }
+}
+
+function sharedAnatomic(l1: ClaimLine, l2: ClaimLine): string {
+  for (const m of l1.modifiers ?? []) if (isAnatomicModifier(m) && (l2.modifiers ?? []).includes(m)) return m;
+  return "";
+}
+
+function runMue(x: Ctx): void {
+  const layer = x.layer;
+  for (const t of layer.mue) {
+    for (let i = 0; i < x.codes.length; i++) {
+      const code = x.codes[i];
+      const lim = t.limits.get(code);
+      if (lim === undefined) continue;
+      const [max, mai] = lim;
+      const ls = x.codeLines[i];
+      let total = 0;
+      let over = false;
+      for (const l of ls) {
+        const u = x.lines[l].units;
+        total += u;
+        if (u > max) over = true;
+      }
+      if (mai === 1 ? !over : total <= max) continue;
+      const id = `${t.meta.idPrefix}.${code}`;
+      if (isDisabled(layer, id)) continue;
+      const origin: FindingOrigin = { id, category: "mue", severity: "error", message: "", source: t.meta.source };
+      if (mai === 1) {
+        for (const l of ls) {
+          const u = x.lines[l].units;
+          if (u > max) x.findings.push(makeFinding(origin, [l + 1], undefined, mueFix([l + 1], max), mueMessage(code, u, max, 1)));
+        }
+      } else {
+        const lines = toLineNumbers(ls);
+        x.findings.push(makeFinding(origin, lines, undefined, mueFix(lines, max), mueMessage(code, total, max, mai)));
+      }
+    }
+  }
+}
+
+/** Add-on edit strictness: type 1 over type 3 over type 2 (0 = no row applies). */
+function stricterAocType(cur: number, t: number): number {
+  if (cur === 0) return t;
+  if (cur === 1 || t === 1) return 1;
+  if (cur === 3 || t === 3) return 3;
+  return 2;
+}
+
+function aocRowApplies(r: AocRow, day: number): boolean {
+  return (r[3] === null || r[3] <= day) && (r[4] === null || day <= r[4]);
+}
+
+/** Whether the row's primary is a listed primary that still counts on `day`. */
+function aocPrimaryCounts(r: AocRow, day: number): boolean {
+  return r[1] !== "CCCCC" && (r[2] === null || day <= r[2]);
+}
+
+function runAoc(x: Ctx): void {
+  const layer = x.layer;
+  const day = x.day;
+  for (const t of layer.aoc) {
+    for (let i = 0; i < x.codes.length; i++) {
+      const addon = x.codes[i];
+      const rows = t.addons.get(addon);
+      if (rows === undefined) continue;
+      let type = 0;
+      let present: number[] | null = null;
+      for (let k = 0; k < rows.length; k++) {
+        const r = rows[k];
+        if (!aocRowApplies(r, day)) continue;
+        type = stricterAocType(type, r[0]);
+        if (!aocPrimaryCounts(r, day)) continue;
+        const j = x.codes.indexOf(r[1]);
+        if (j >= 0 && j !== i) {
+          if (present === null) present = [];
+          for (const l of x.codeLines[j]) if (!present.includes(l)) present.push(l);
+        }
+      }
+      if (type === 0) continue;
+      const id = `${t.meta.idPrefix}.${addon}`;
+      if (isDisabled(layer, id)) continue;
+      if (present !== null) {
+        const origin: FindingOrigin = { id, category: "addon", severity: "error", message: "", source: t.meta.source };
+        for (const l of x.codeLines[i]) x.addonsWithPrimaries.push({ origin, addon, line: l, primaryLines: present });
+        continue;
+      }
+      if (type === 2) continue;
+      const primaries: string[] = [];
+      for (const r of rows) if (aocRowApplies(r, day) && aocPrimaryCounts(r, day) && !primaries.includes(r[1])) primaries.push(r[1]);
+      primaries.sort();
+      const severity: FindingSeverity = type === 1 ? "error" : "warning";
+      const origin: FindingOrigin = { id, category: "addon", severity, message: "", source: t.meta.source };
+      const message = aocMessage(addon, type as 1 | 3, primaries);
+      for (const l of x.codeLines[i]) x.findings.push(makeFinding(origin, [l + 1], undefined, aocFix(l + 1, primaries), message));
+    }
+  }
+}
+
+/**
+ * An add-on is payable only with a payable primary: an add-on line all of whose listed
+ * primaries on the claim sit on lines with an error finding gets an error too. Repeats until
+ * nothing changes, since a fallen add-on can be another add-on's primary.
+ */
+function runAddonFallThrough(x: Ctx): void {
+  const watch = x.addonsWithPrimaries;
+  if (watch.length === 0) return;
+  const errorLine = new Uint8Array(x.lines.length);
+  for (const f of x.findings) if (f.severity === "error") for (const l of f.lines) errorLine[l - 1] = 1;
+  const fallen = new Uint8Array(watch.length);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let w = 0; w < watch.length; w++) {
+      if (fallen[w]) continue;
+      const item = watch[w];
+      let all = true;
+      for (const p of item.primaryLines) if (!errorLine[p]) all = false;
+      if (!all) continue;
+      fallen[w] = 1;
+      changed = true;
+      errorLine[item.line] = 1;
+      const denied = [...new Set(item.primaryLines.map((p) => x.lines[p].code))].sort();
+      x.findings.push(
+        makeFinding(item.origin, [item.line + 1], toLineNumbers(item.primaryLines), undefined, aocPrimaryDeniedMessage(item.addon, denied)),
+      );
+    }
+  }
+}
+
+/** Up to `max` billable codes that start with `prefix` (the billable list is sorted). */
+export function billableUnder(lt: LoadedTable, prefix: string, max: number): string[] {
+  const list = lt.billableSorted;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < list.length && out.length < max && list[i].startsWith(prefix); i++) out.push(list[i]);
+  return out;
+}
+
+function runIcd(x: Ctx): void {
+  const lt = x.lt;
+  if (lt.billable.size === 0) return; // the table carries no ICD-10-CM list
+  for (let k = 0; k < x.dx.length; k++) {
+    const d = x.dx[k];
+    if (lt.billable.has(d)) continue;
+    const header = lt.headers.has(d);
+    const lines: number[] = [];
+    for (let l = 0; l < x.lines.length; l++) {
+      const ptrs = x.lines[l].dxPointers;
+      if (ptrs === undefined || ptrs.includes(k + 1)) lines.push(l + 1);
+    }
+    const suggestions = header ? billableUnder(lt, d, 3) : [];
+    const origin: FindingOrigin = {
+      id: header ? ICD_HEADER_RULE : ICD_UNKNOWN_RULE,
+      category: "code",
+      severity: "error",
+      message: "",
+      source: `ICD-10-CM ${lt.icdVersion}`,
+    };
+    x.findings.push(makeFinding(origin, lines, undefined, icdFix(lines, suggestions), icdMessage(x.claim.diagnoses[k], header ? "header" : "unknown", suggestions)));
+  }
+}
+
+/** A runtime note (payer, batch). */
+export function runtimeNote(id: string, category: FindingCategory, severity: FindingSeverity, message: string): Finding {
+  return makeFinding({ id, category, severity, message, source: RUNTIME_SOURCE }, []);
+}
+
+/**
+ * Evaluates a claim that passed the input checks. `lineDays[i]` is line i's date of service
+ * (its own or the claim's) as a day number.
+ */
+export function evaluateChecked(lt: LoadedTable, claim: Claim, lineDays: readonly number[]): ClaimResult {
+  const findings: Finding[] = [];
+  const payer = claim.payer ?? lt.defaultLayer;
+  let layer = lt.layers.get(payer);
+  if (layer === undefined) {
+    layer = lt.layers.get(lt.defaultLayer) as LoadedLayer;
+    findings.push(runtimeNote(UNKNOWN_PAYER_RULE, "coverage", "info", unknownPayerMessage(payer, layer.name)));
+  }
+  const dx: string[] = new Array(claim.diagnoses.length);
+  for (let i = 0; i < dx.length; i++) dx[i] = normalizeDx(claim.diagnoses[i]);
+  const birth = claim.patient?.birthDate;
+  const x: Ctx = {
+    lt,
+    layer,
+    claim,
+    lines: claim.lines,
+    dx,
+    payer,
+    birthDay: birth === undefined ? null : dayNumber(birth),
+    group: [],
+    day: 0,
+    codes: [],
+    codeLines: [],
+    cur: -1,
+    subject: [],
+    findings,
+    addonsWithPrimaries: [],
+  };
+  runIcd(x);
+
+  // Group lines by date of service, in order of first appearance.
+  const n = claim.lines.length;
+  const days: number[] = [];
+  const groups: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const d = lineDays[i];
+    const k = days.indexOf(d);
+    if (k < 0) {
+      days.push(d);
+      groups.push([i]);
+    } else groups[k].push(i);
+  }
+  for (let k = 0; k < groups.length; k++) {
+    const g = groups[k];
+    const codes: string[] = [];
+    const codeLines: number[][] = [];
+    for (const l of g) {
+      const code = claim.lines[l].code;
+      const j = codes.indexOf(code);
+      if (j < 0) {
+        codes.push(code);
+        codeLines.push([l]);
+      } else codeLines[j].push(l);
+    }
+    x.group = g;
+    x.day = days[k];
+    x.codes = codes;
+    x.codeLines = codeLines;
+    runRules(x);
+    runPtp(x);
+    runMue(x);
+    runAoc(x);
+  }
+  runAddonFallThrough(x);
+  sortFindings(findings);
+  return { claimId: claim.id, verdict: verdictOf(findings), findings, layer: layer.name };
+}

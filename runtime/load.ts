@@ -1,0 +1,394 @@
+/**
+ * Loading a decision table: parse, check the format version, validate against the generated
+ * table schema, check the bulk edit rows and cross references, and build the lookup
+ * structures once (Maps for PTP pairs, MUE limits, add-on rows; Sets for ICD-10-CM; per-layer
+ * rule indexes), so evaluation never scans.
+ *
+ * Codes (DR4xxx, table load): DR4001 not JSON · DR4002 unsupported formatVersion ·
+ * DR4003 schema mismatch · DR4004 inconsistent table (bad edit row, index out of range,
+ * unknown layer).
+ */
+import validateTableSchema from "./generated/validate-table.js";
+import type { ValidatorError } from "./generated/validate-table.js";
+import { FORMAT_VERSION } from "./table.ts";
+import type { AocTable, DecisionTable, MueTable, PtpTable, TRule } from "./table.ts";
+
+/** One table-load problem: where in the table (JSON pointer), a stable code, what is wrong. */
+export interface TableError {
+  pointer: string;
+  code: string;
+  message: string;
+}
+
+/** A PTP row: [effectiveDay|null, deletionDay|null, modifierIndicator]. */
+export type PtpRow = [number | null, number | null, 0 | 1 | 9];
+/** An add-on row: [editType, primary, primaryDeletionDay|null, editEffectiveDay|null, editDeletionDay|null]. */
+export type AocRow = [1 | 2 | 3, string, number | null, number | null, number | null];
+
+/** A PTP table ready for lookups: column 1 → column 2 → rows. */
+export interface LoadedPtp {
+  meta: PtpTable;
+  pairs: Map<string, Map<string, PtpRow[]>>;
+}
+
+/** An MUE table ready for lookups: code → [units, MAI]. */
+export interface LoadedMue {
+  meta: MueTable;
+  limits: Map<string, [number, 1 | 2 | 3]>;
+}
+
+/** An add-on table ready for lookups: add-on code → rows. */
+export interface LoadedAoc {
+  meta: AocTable;
+  addons: Map<string, AocRow[]>;
+}
+
+/**
+ * Wide trigger ranges cut into elementary pieces: every range end is a point; a code equal to
+ * `points[i]` hits `atPoint[i]`, a code strictly between `points[i]` and `points[i+1]` hits
+ * `inGap[i]`. One binary search answers "which ranges contain this code".
+ */
+export interface RangeIndex {
+  points: string[];
+  atPoint: number[][];
+  inGap: number[][];
+}
+
+/** A layer ready for evaluation. */
+export interface LoadedLayer {
+  name: string;
+  byCode: Map<string, number[]>;
+  ranges: RangeIndex;
+  always: number[];
+  ptp: LoadedPtp[];
+  mue: LoadedMue[];
+  aoc: LoadedAoc[];
+  /** Exact ids of disabled table edits. */
+  disabledIds: Set<string>;
+  /** Prefixes of disabled `prefix.*` patterns, each ending in ".". */
+  disabledPrefixes: string[];
+}
+
+/** Per-rule facts precomputed for the hot path. */
+export interface RuleInfo {
+  /** Effective window as day numbers; open bounds are ±Infinity. */
+  from: number;
+  until: number;
+  needsBirthDate: boolean;
+  needsSex: boolean;
+  needsPos: boolean;
+}
+
+/** A checked decision table with its lookup structures, from `loadTable`. Treat as opaque and read-only. */
+export interface LoadedTable {
+  /** The table as loaded (not copied: do not mutate). */
+  readonly table: DecisionTable;
+  readonly contentHash: string;
+  readonly defaultLayer: string;
+  readonly layers: ReadonlyMap<string, LoadedLayer>;
+  readonly rules: readonly TRule[];
+  readonly ruleInfo: readonly RuleInfo[];
+  readonly billable: ReadonlySet<string>;
+  /** Billable codes, sorted: header suggestions are a binary search away. */
+  readonly billableSorted: readonly string[];
+  readonly headers: ReadonlySet<string>;
+  readonly icdVersion: string;
+  /**
+   * Evaluation scratch: `mark[rule] === epoch` marks a rule already collected as a candidate
+   * for the current group, so candidate sets need no allocation. Safe because evaluation is
+   * synchronous and never re-entered.
+   */
+  readonly scratch: { mark: Uint32Array; epoch: number };
+}
+
+export type LoadTableResult = { ok: true; table: LoadedTable } | { ok: false; errors: TableError[] };
+
+const MAX_ERRORS = 20;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isDay(v: unknown): v is number | null {
+  return v === null || (typeof v === "number" && Number.isInteger(v));
+}
+
+function esc(seg: string): string {
+  return seg.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+function schemaError(e: ValidatorError): TableError {
+  if (e.keyword === "required") {
+    const prop = String(e.params.missingProperty);
+    return { pointer: `${e.instancePath}/${esc(prop)}`, code: "DR4003", message: `table field \`${prop}\` is missing at \`${e.instancePath || "/"}\`` };
+  }
+  const params = Object.entries(e.params)
+    .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
+    .join(", ");
+  return {
+    pointer: e.instancePath,
+    code: "DR4003",
+    message: `table does not match its schema at \`${e.instancePath || "/"}\`: \`${e.keyword}\` check failed${params ? ` (${params})` : ""}`,
+  };
+}
+
+/**
+ * Checks and prepares a decision table (a parsed object or its JSON text). Never throws:
+ * problems come back as errors with JSON pointers.
+ */
+export function loadTable(json: unknown): LoadTableResult {
+  let data = json;
+  if (typeof json === "string") {
+    try {
+      data = JSON.parse(json);
+    } catch (err) {
+      return { ok: false, errors: [{ pointer: "", code: "DR4001", message: `table is not valid JSON: ${(err as Error).message}` }] };
+    }
+  }
+  if (!isObject(data)) {
+    return { ok: false, errors: [{ pointer: "", code: "DR4003", message: "table is not a JSON object: expected a decision table from `dermrules compile`" }] };
+  }
+  if ("formatVersion" in data && data.formatVersion !== FORMAT_VERSION) {
+    return {
+      ok: false,
+      errors: [
+        {
+          pointer: "/formatVersion",
+          code: "DR4002",
+          message: `table formatVersion ${JSON.stringify(data.formatVersion)} is not supported by this runtime (supports ${FORMAT_VERSION})`,
+        },
+      ],
+    };
+  }
+  if (!validateTableSchema(data)) {
+    return { ok: false, errors: (validateTableSchema.errors ?? []).slice(0, MAX_ERRORS).map(schemaError) };
+  }
+  const table = data;
+  const errors: TableError[] = [];
+  const fail = (pointer: string, message: string) => {
+    if (errors.length < MAX_ERRORS) errors.push({ pointer, code: "DR4004", message });
+  };
+
+  const ptps = table.edits.ptp.map((t, i) => loadPtp(t, `/edits/ptp/${i}`, fail));
+  const mues = table.edits.mue.map((t, i) => loadMue(t, `/edits/mue/${i}`, fail));
+  const aocs = table.edits.aoc.map((t, i) => loadAoc(t, `/edits/aoc/${i}`, fail));
+
+  const nRules = table.rules.length;
+  const checkIndexes = (list: number[], n: number, pointer: string, what: string) => {
+    for (let i = 0; i < list.length; i++) {
+      if (list[i] >= n) fail(`${pointer}/${i}`, `${what} index ${list[i]} is out of range (the table has ${n})`);
+    }
+  };
+  const layers = new Map<string, LoadedLayer>();
+  for (const [name, layer] of Object.entries(table.layers)) {
+    const p = `/layers/${esc(name)}`;
+    if (layer.name !== name) fail(`${p}/name`, `layer \`${name}\` is named \`${layer.name}\` inside`);
+    if (layer.extends !== null && !(layer.extends in table.layers)) fail(`${p}/extends`, `layer \`${name}\` extends unknown layer \`${layer.extends}\``);
+    checkIndexes(layer.rules, nRules, `${p}/rules`, "rule");
+    checkIndexes(layer.index.always, nRules, `${p}/index/always`, "rule");
+    checkIndexes(layer.ptp, ptps.length, `${p}/ptp`, "ptp table");
+    checkIndexes(layer.mue, mues.length, `${p}/mue`, "mue table");
+    checkIndexes(layer.aoc, aocs.length, `${p}/aoc`, "aoc table");
+    const byCode = new Map<string, number[]>();
+    for (const [code, list] of Object.entries(layer.index.byCode)) {
+      checkIndexes(list, nRules, `${p}/index/byCode/${esc(code)}`, "rule");
+      byCode.set(code, list);
+    }
+    layer.index.byRange.forEach((r, i) => {
+      if (r[2] >= nRules) fail(`${p}/index/byRange/${i}/2`, `rule index ${r[2]} is out of range (the table has ${nRules})`);
+      if (r[0] > r[1]) fail(`${p}/index/byRange/${i}`, `range \`${r[0]}-${r[1]}\` is reversed`);
+    });
+    const disabledPrefixes: string[] = [];
+    const disabledIds = new Set<string>();
+    for (const d of layer.disabled) {
+      if (d.endsWith(".*")) disabledPrefixes.push(d.slice(0, -1));
+      else disabledIds.add(d);
+    }
+    layers.set(name, {
+      name,
+      byCode,
+      ranges: buildRangeIndex(layer.index.byRange),
+      always: layer.index.always,
+      ptp: layer.ptp.map((i) => ptps[i]).filter((t) => t !== undefined),
+      mue: layer.mue.map((i) => mues[i]).filter((t) => t !== undefined),
+      aoc: layer.aoc.map((i) => aocs[i]).filter((t) => t !== undefined),
+      disabledIds,
+      disabledPrefixes,
+    });
+  }
+  if (!layers.has(table.defaultLayer)) fail("/defaultLayer", `default layer \`${table.defaultLayer}\` is not among the table's layers`);
+
+  const ruleInfo: RuleInfo[] = table.rules.map((r) => ({
+    from: r.effective[0] ?? -Infinity,
+    until: r.effective[1] ?? Infinity,
+    needsBirthDate: r.needs.includes("patient.birthDate"),
+    needsSex: r.needs.includes("patient.sex"),
+    needsPos: r.needs.includes("placeOfService"),
+  }));
+  table.rules.forEach((r, i) => {
+    if ((r.scope === "line" || r.action.k === "select") && r.subject === undefined && r.triggers.length === 0) {
+      fail(`/rules/${i}/subject`, `line-scope rule \`${r.id}\` has neither a subject nor triggers`);
+    }
+  });
+
+  if (errors.length > 0) return { ok: false, errors };
+
+  const billableSorted = splitCodes(table.icd10.billable);
+  // The list is documented as sorted; sort anyway when it is not, since suggestions rely on it.
+  if (!isSorted(billableSorted)) billableSorted.sort();
+  return {
+    ok: true,
+    table: {
+      table,
+      contentHash: table.contentHash,
+      defaultLayer: table.defaultLayer,
+      layers,
+      rules: table.rules,
+      ruleInfo,
+      billable: new Set(billableSorted),
+      billableSorted,
+      headers: new Set(splitCodes(table.icd10.headers)),
+      icdVersion: table.icd10.version,
+      scratch: { mark: new Uint32Array(table.rules.length), epoch: 0 },
+    },
+  };
+}
+
+function splitCodes(text: string): string[] {
+  const out: string[] = [];
+  for (const s of text.split(" ")) if (s !== "") out.push(s);
+  return out;
+}
+
+function isSorted(a: string[]): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i - 1] > a[i]) return false;
+  return true;
+}
+
+/** Whether a key has the 5-character procedure-code shape (cheaper than a regex per key). */
+function isCodeKey(k: string): boolean {
+  if (k.length !== 5) return false;
+  for (let i = 1; i < 4; i++) {
+    const c = k.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+type Fail = (pointer: string, message: string) => void;
+
+function loadPtp(t: PtpTable, p: string, fail: Fail): LoadedPtp {
+  const pairs = new Map<string, Map<string, PtpRow[]>>();
+  for (const col1 in t.pairs) {
+    const inner = t.pairs[col1] as unknown;
+    if (!isCodeKey(col1) || !isObject(inner)) {
+      fail(`${p}/pairs/${esc(col1)}`, `ptp column 1 \`${col1}\` must be a procedure code mapping to column 2 codes`);
+      continue;
+    }
+    const m = new Map<string, PtpRow[]>();
+    for (const col2 in inner) {
+      const rows = inner[col2];
+      let ok = isCodeKey(col2) && Array.isArray(rows) && rows.length > 0;
+      if (ok) {
+        for (const r of rows as unknown[]) {
+          if (!Array.isArray(r) || r.length !== 3 || !isDay(r[0]) || !isDay(r[1]) || (r[2] !== 0 && r[2] !== 1 && r[2] !== 9)) {
+            ok = false;
+            break;
+          }
+        }
+      }
+      if (!ok) {
+        fail(`${p}/pairs/${esc(col1)}/${esc(col2)}`, `ptp rows of \`${col1}\`/\`${col2}\` must be [effectiveDay|null, deletionDay|null, 0|1|9]`);
+        continue;
+      }
+      m.set(col2, rows as PtpRow[]);
+    }
+    pairs.set(col1, m);
+  }
+  return { meta: t, pairs };
+}
+
+function loadMue(t: MueTable, p: string, fail: Fail): LoadedMue {
+  const limits = new Map<string, [number, 1 | 2 | 3]>();
+  for (const code in t.limits) {
+    const v = t.limits[code] as unknown;
+    if (!isCodeKey(code) || !Array.isArray(v) || v.length !== 2 || !Number.isInteger(v[0]) || v[0] < 0 || (v[1] !== 1 && v[1] !== 2 && v[1] !== 3)) {
+      fail(`${p}/limits/${esc(code)}`, `mue limit of \`${code}\` must be [units, 1|2|3]`);
+      continue;
+    }
+    limits.set(code, v as [number, 1 | 2 | 3]);
+  }
+  return { meta: t, limits };
+}
+
+function loadAoc(t: AocTable, p: string, fail: Fail): LoadedAoc {
+  const addons = new Map<string, AocRow[]>();
+  for (const code in t.addons) {
+    const rows = t.addons[code] as unknown;
+    let ok = isCodeKey(code) && Array.isArray(rows);
+    if (ok) {
+      for (const r of rows as unknown[]) {
+        if (
+          !Array.isArray(r) || r.length !== 5 || (r[0] !== 1 && r[0] !== 2 && r[0] !== 3) || typeof r[1] !== "string" ||
+          !isDay(r[2]) || !isDay(r[3]) || !isDay(r[4])
+        ) {
+          ok = false;
+          break;
+        }
+      }
+    }
+    if (!ok) {
+      fail(`${p}/addons/${esc(code)}`, `aoc rows of \`${code}\` must be [1|2|3, primary, primaryDeletionDay|null, editEffectiveDay|null, editDeletionDay|null]`);
+      continue;
+    }
+    addons.set(code, rows as AocRow[]);
+  }
+  return { meta: t, addons };
+}
+
+function lowerBound(points: string[], code: string): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid] < code) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Builds the elementary-interval index of wide trigger ranges. */
+export function buildRangeIndex(byRange: [string, string, number][]): RangeIndex {
+  const points = [...new Set(byRange.flatMap((r) => [r[0], r[1]]))].sort();
+  const atPoint: number[][] = points.map(() => []);
+  const inGap: number[][] = points.map(() => []);
+  for (const [lo, hi, rule] of byRange) {
+    if (lo > hi) continue;
+    const a = lowerBound(points, lo);
+    const b = lowerBound(points, hi);
+    for (let i = a; i <= b; i++) atPoint[i].push(rule);
+    for (let i = a; i < b; i++) inGap[i].push(rule);
+  }
+  return { points, atPoint, inGap };
+}
+
+const NONE: number[] = [];
+
+/** The rules whose wide trigger ranges contain `code`. */
+export function rulesInRanges(index: RangeIndex, code: string): number[] {
+  const points = index.points;
+  if (points.length === 0) return NONE;
+  // Largest i with points[i] <= code.
+  let lo = 0;
+  let hi = points.length - 1;
+  let i = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (points[mid] <= code) {
+      i = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (i < 0) return NONE;
+  return points[i] === code ? index.atPoint[i] : index.inGap[i];
+}
