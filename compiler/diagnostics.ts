@@ -1,0 +1,116 @@
+/**
+ * The compiler's diagnostic catalogue and helpers.
+ *
+ * Every code the compiler emits is listed here once, with a one-line description (tsc's
+ * `diagnosticMessages.json` idea). Codes are stable and never reused: DR2xxx names, codes,
+ * dates and values; DR4xxx data tables. The shape itself (`Diagnostic`) is shared by every
+ * phase and lives in grammar/source.ts.
+ */
+import type { Diagnostic, Severity, Span } from "../grammar/source.ts";
+
+export type { Diagnostic, Severity, Span };
+
+/** Code → one-line description. `as const` so that `DiagnosticCode` is a closed union. */
+export const CATALOGUE = {
+  // ---- names: sets and rulesets
+  DR2001: "a set name is defined twice",
+  DR2002: "a set declaration's name does not look like a set name",
+  DR2003: "a set name is not defined",
+  DR2004: "a set of the wrong kind is used (a dx set where codes are expected, …)",
+  DR2005: "set definitions refer to each other in a cycle",
+  DR2010: "`extends` names an unknown ruleset",
+  DR2011: "rulesets extend each other in a cycle",
+  DR2012: "files of one ruleset name different bases",
+  // ---- codes by context
+  DR2020: "a malformed procedure (CPT/HCPCS) code",
+  DR2021: "a malformed procedure code range (shapes differ, or from > to)",
+  DR2022: "a malformed ICD-10-CM code or pattern",
+  DR2023: "an ICD-10-CM code that is not in the FY2026 list",
+  DR2024: "an ICD-10-CM category header where an exact code is expected (warning)",
+  DR2025: "an ICD-10-CM pattern whose prefix matches no FY2026 code",
+  DR2026: "a malformed ICD-10-CM range",
+  DR2027: "a malformed modifier",
+  DR2028: "a range or pattern where this context takes single values",
+  // ---- values
+  DR2030: "a date that is not a real calendar date",
+  DR2031: "an effective window that ends before it starts",
+  DR2032: "an unknown severity",
+  DR2033: "an unknown category",
+  DR2034: "an unknown documentation fact",
+  DR2035: "a line-only condition in a claim-scope rule",
+  DR2036: "a number out of range (negative, or a fraction where a whole number is needed)",
+  DR2037: "an invalid sex or place-of-service value",
+  DR2038: "a fact compared in a way its type does not allow",
+  DR2039: "a metadata line that does not apply to this item",
+  DR2040: "a metadata line given twice",
+  DR2041: "a fix or case that names a range or pattern where exact codes are needed",
+  // ---- layering and ids
+  DR2050: "two rules of one layer have the same id",
+  DR2051: "a layer rule reuses the id of a base rule without `override`",
+  DR2052: "`override` names no rule of the base layers",
+  DR2053: "`disable` matches no rule or table edit (warning)",
+  DR2054: "an `override` tries to change the rule id",
+  DR2055: "two tables of one layer produce the same edit ids",
+  DR2056: "`override` names a table edit; table edits can only be disabled",
+  // ---- data tables
+  DR4001: "a data file cannot be read",
+  DR4002: "a data file's header lacks a column the loader needs",
+  DR4003: "a data row has the wrong number of fields",
+  DR4004: "a data row holds an invalid date",
+  DR4005: "a data row holds an invalid indicator (PTP modifier, MUE MAI, AOC edit type)",
+  DR4006: "a data row holds a malformed code",
+  DR4007: "a data file's last line is truncated",
+  DR4008: "a data file is not valid gzip",
+  DR4009: "a data row holds an invalid number",
+  DR4010: "a data file is empty",
+  DR4011: "more problems in one data file than are listed",
+  DR4012: "the packaged ICD-10-CM list cannot be read",
+} as const;
+
+/** A code of the compiler's catalogue. */
+export type DiagnosticCode = keyof typeof CATALOGUE;
+
+/** Optional parts of a diagnostic. */
+export interface DiagnosticExtras {
+  hint?: string;
+  related?: { span: Span; message: string }[];
+  witness?: unknown;
+}
+
+/** Builds a diagnostic; absent extras stay absent (no `hint: undefined` keys). */
+export function diag(code: DiagnosticCode, severity: Severity, span: Span, message: string, extras: DiagnosticExtras = {}): Diagnostic {
+  const d: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { code, severity, message, span };
+  if (extras.hint !== undefined) d.hint = extras.hint;
+  if (extras.related !== undefined && extras.related.length > 0) d.related = extras.related;
+  if (extras.witness !== undefined) d.witness = extras.witness;
+  return d;
+}
+
+/** An error diagnostic. */
+export function error(code: DiagnosticCode, span: Span, message: string, extras?: DiagnosticExtras): Diagnostic {
+  return diag(code, "error", span, message, extras);
+}
+
+/** A warning diagnostic. */
+export function warning(code: DiagnosticCode, span: Span, message: string, extras?: DiagnosticExtras): Diagnostic {
+  return diag(code, "warning", span, message, extras);
+}
+
+/** Whether any diagnostic is an error. */
+export function hasErrors(diags: readonly Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === "error");
+}
+
+/** Total order for diagnostics: file, start, end, code, message (OPA `Errors.Sort`). */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  if (a.span.file !== b.span.file) return a.span.file < b.span.file ? -1 : 1;
+  if (a.span.start !== b.span.start) return a.span.start - b.span.start;
+  if (a.span.end !== b.span.end) return a.span.end - b.span.end;
+  if (a.code !== b.code) return a.code < b.code ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}
+
+/** `text` in backticks, the house form for user text inside messages. */
+export function tick(text: string): string {
+  return `\`${text}\``;
+}
