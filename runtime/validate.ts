@@ -223,11 +223,14 @@ export function checkClaim(data: unknown): { ok: true; value: CheckedClaim } | {
     }
   }
   if (undated.length > 0) {
-    const which = undated.length === claim.lines.length ? "no line has" : `line${undated.length > 1 ? "s" : ""} ${undated.join(", ")} ha${undated.length > 1 ? "ve" : "s"}`;
+    const which =
+      undated.length === claim.lines.length
+        ? "no line has a date of service"
+        : `line${undated.length > 1 ? "s" : ""} ${undated.join(", ")} ha${undated.length > 1 ? "ve" : "s"} no date of service`;
     errors.push({
       pointer: "/serviceDate",
       code: "DR5009",
-      message: `${which} a date of service: expected a claim \`serviceDate\` or a \`serviceDate\` on every line (\`YYYY-MM-DD\`)`,
+      message: `${which}: expected a claim \`serviceDate\` or a \`serviceDate\` on every line (\`YYYY-MM-DD\`)`,
     });
   }
   if (errors.length > 0) return { ok: false, errors };

@@ -18,7 +18,8 @@ import standaloneCode from "ajv/dist/standalone/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-interface Target {
+/** One validator to generate. */
+export interface Target {
   schema: string;
   name: string;
   /** The TypeScript type the validator narrows to (from runtime/types.ts or table.ts). */
@@ -28,7 +29,8 @@ interface Target {
   allErrors: boolean;
 }
 
-const TARGETS: Target[] = [
+/** The validators runtime/ ships. */
+export const TARGETS: Target[] = [
   { schema: "claim.schema.json", name: "validate-claim", type: "Claim", typeFrom: "../types.ts", allErrors: true },
   { schema: "table.schema.json", name: "validate-table", type: "DecisionTable", typeFrom: "../table.ts", allErrors: false },
 ];
