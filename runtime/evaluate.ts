@@ -495,8 +495,8 @@ function runPtp(x: Ctx): void {
           }
           if (denied.length > 0) {
             const related = toLineNumbers(denied);
-            const emLine = em1 ? related[0] : em2 ? l2 + 1 : null;
-            x.findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(1, l2 + 1, emLine), ptpMessage(a, b, 1, em1 || em2)));
+            const emLines = em1 ? related : em2 ? [l2 + 1] : null;
+            x.findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(1, l2 + 1, emLines), ptpMessage(a, b, 1, em1 || em2)));
           } else if (sameSite.length > 0) {
             const mod = sharedAnatomic(x.lines[sameSite[0]], x.lines[l2]);
             x.findings.push(

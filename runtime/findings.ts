@@ -237,11 +237,15 @@ export function buildRuleFix(
   }
 }
 
-/** PTP fix: indicator 0 removes the column-2 line; indicator 1 adds 25 to the E/M line or 59 to column 2. */
-export function ptpFix(indicator: 0 | 1, col2Line: number, emLine: number | null): Fix {
+/**
+ * PTP fix: indicator 0 removes the column-2 line; indicator 1 adds 25 to the E/M lines of the
+ * pair (`emLines`, every denied one: naming only "the first" would depend on line order) or 59
+ * to the column-2 line.
+ */
+export function ptpFix(indicator: 0 | 1, col2Line: number, emLines: number[] | null): Fix {
   if (indicator === 0) return { op: "remove", lines: [col2Line] };
-  if (emLine !== null) {
-    return { op: "add-modifier", lines: [emLine], modifier: "25", text: "only when the E/M service is significant and separately identifiable" };
+  if (emLines !== null && emLines.length > 0) {
+    return { op: "add-modifier", lines: emLines.slice().sort((a, b) => a - b), modifier: "25", text: "only when the E/M service is significant and separately identifiable" };
   }
   return { op: "add-modifier", lines: [col2Line], modifier: "59", text: "only when the services are distinct (another site, session or lesion); XS, XE, XP or XU where they fit" };
 }
@@ -275,16 +279,37 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function compareOptionalLines(a: readonly number[] | undefined, b: readonly number[] | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  return compareNumberArrays(a, b);
+}
+
+function fixKey(fix: Fix | undefined): string {
+  if (fix === undefined) return "";
+  return `${fix.op}|${(fix.lines ?? []).join(",")}|${(fix.codes ?? []).join(",")}|${fix.modifier ?? ""}|${fix.units ?? ""}|${fix.text ?? ""}`;
+}
+
 /**
  * The order of a result's findings: claim-wide findings (empty `lines`) first, then by first
- * line, rule id, the `lines` arrays, message.
+ * line, rule id, the `lines` arrays, message. Remaining ties (same rule, lines and message) are
+ * broken by severity, related lines, category, source and fix, so the order is total and does
+ * not depend on the order findings were produced in.
  */
 export function compareFindings(a: Finding, b: Finding): number {
   const ae = a.lines.length === 0;
   const be = b.lines.length === 0;
   if (ae !== be) return ae ? -1 : 1;
   if (!ae && a.lines[0] !== b.lines[0]) return a.lines[0] - b.lines[0];
-  return compareStrings(a.rule, b.rule) || compareNumberArrays(a.lines, b.lines) || compareStrings(a.message, b.message);
+  return (
+    compareStrings(a.rule, b.rule) ||
+    compareNumberArrays(a.lines, b.lines) ||
+    compareStrings(a.message, b.message) ||
+    compareStrings(a.severity, b.severity) ||
+    compareOptionalLines(a.related, b.related) ||
+    compareStrings(a.category, b.category) ||
+    compareStrings(a.source, b.source) ||
+    compareStrings(fixKey(a.fix), fixKey(b.fix))
+  );
 }
 
 function sameFix(a: Fix | undefined, b: Fix | undefined): boolean {
@@ -304,15 +329,7 @@ function sameFix(a: Fix | undefined, b: Fix | undefined): boolean {
 
 /** Whether two findings are identical in every field. */
 export function sameFinding(a: Finding, b: Finding): boolean {
-  return (
-    compareFindings(a, b) === 0 &&
-    a.severity === b.severity &&
-    a.category === b.category &&
-    a.source === b.source &&
-    (a.related === undefined) === (b.related === undefined) &&
-    compareNumberArrays(a.related ?? [], b.related ?? []) === 0 &&
-    sameFix(a.fix, b.fix)
-  );
+  return compareFindings(a, b) === 0 && sameFix(a.fix, b.fix);
 }
 
 /** Sorts findings with `compareFindings` in place and drops identical duplicates; returns the array. */
@@ -321,15 +338,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
   findings.sort(compareFindings);
   let w = 1;
   for (let r = 1; r < findings.length; r++) {
-    let dup = false;
-    // Duplicates compare equal, so they sit in one run of equal keys: look back through it.
-    for (let k = w - 1; k >= 0 && compareFindings(findings[k], findings[r]) === 0; k--) {
-      if (sameFinding(findings[k], findings[r])) {
-        dup = true;
-        break;
-      }
-    }
-    if (!dup) findings[w++] = findings[r];
+    if (!sameFinding(findings[w - 1], findings[r])) findings[w++] = findings[r];
   }
   findings.length = w;
   return findings;
