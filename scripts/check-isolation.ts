@@ -45,24 +45,25 @@ export async function checkIsolation(entry = "runtime/index.ts", allowedDir = "r
     if (problems.length === 0) problems.push(String(err));
     return { ok: false, problems, inputs: [], bytes: 0, minifiedBytes: 0 };
   }
-  const inputs = Object.keys(result.metafile.inputs);
+  const meta = result.metafile ?? { inputs: {}, outputs: {} };
+  const inputs = Object.keys(meta.inputs);
   const allowed = allowedDir.endsWith("/") ? allowedDir : `${allowedDir}/`;
   for (const input of inputs) {
     const rel = relative(root, join(root, input)).split(sep).join("/");
     if (!rel.startsWith(allowed)) problems.push(`module outside ${allowed}: ${rel}`);
   }
-  for (const [input, info] of Object.entries(result.metafile.inputs)) {
+  for (const [input, info] of Object.entries(meta.inputs)) {
     for (const imp of info.imports) {
       if (imp.external) problems.push(`external import in ${input}: ${imp.path}`);
     }
   }
-  const out = result.outputFiles[0];
+  const out = result.outputFiles?.[0];
   return {
     ok: problems.length === 0,
     problems,
     inputs: inputs.sort(),
     bytes: out?.contents.length ?? 0,
-    minifiedBytes: minified.outputFiles[0]?.contents.length ?? 0,
+    minifiedBytes: minified.outputFiles?.[0]?.contents.length ?? 0,
   };
 }
 
