@@ -120,10 +120,10 @@ export function decodeDataFile(bytes: Uint8Array, name: string): { text: string 
     try {
       raw = gunzipSync(bytes);
     } catch (e) {
-      return { problem: { code: "DR4008", line: 0, message: `\`${name}\` is not valid gzip: ${(e as Error).message.toLowerCase()}` } };
+      return { problem: { code: "DR4017", line: 0, message: `\`${name}\` is not valid gzip: ${(e as Error).message.toLowerCase()}` } };
     }
   } else if (name.endsWith(".gz")) {
-    return { problem: { code: "DR4008", line: 0, message: `\`${name}\` ends in \`.gz\` but is not gzip data` } };
+    return { problem: { code: "DR4017", line: 0, message: `\`${name}\` ends in \`.gz\` but is not gzip data` } };
   }
   let text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -222,7 +222,7 @@ export function isIcdCode(s: string): boolean {
 /**
  * Calls `row` for each data line (after the header) with its needed fields (in
  * `REQUIRED_COLUMNS` order, one reused array) and 1-based line number. Handles LF and CRLF;
- * skips blank lines; reports a wrong field count (DR4003), or DR4007 when the offending line
+ * skips blank lines; reports a wrong field count (DR4012), or DR4016 when the offending line
  * is the last one and lacks its line break (a cut-off download).
  */
 function walkTsv(
@@ -254,7 +254,7 @@ function walkTsv(
       const missing = REQUIRED_COLUMNS[kind].filter((c) => !header!.includes(c));
       if (missing.length > 0) {
         sink.add({
-          code: "DR4002",
+          code: "DR4011",
           line: lineNo,
           message: `\`${name}\` lacks column${missing.length > 1 ? "s" : ""} ${missing.map((c) => `\`${c}\``).join(", ")}: a ${kind.toUpperCase()} file has the columns \`${EXPECTED_COLUMNS[kind].join(" ")}\``,
         });
@@ -278,15 +278,15 @@ function walkTsv(
     }
     if (field !== header.length) {
       if (!terminated) {
-        sink.add({ code: "DR4007", line: lineNo, message: `\`${name}\` line ${lineNo} is truncated: ${field} of ${header.length} fields and no line break` });
+        sink.add({ code: "DR4016", line: lineNo, message: `\`${name}\` line ${lineNo} is truncated: ${field} of ${header.length} fields and no line break` });
       } else {
-        sink.add({ code: "DR4003", line: lineNo, message: `\`${name}\` line ${lineNo} has ${field} fields, the header has ${header.length}` });
+        sink.add({ code: "DR4012", line: lineNo, message: `\`${name}\` line ${lineNo} has ${field} fields, the header has ${header.length}` });
       }
       continue;
     }
     row(ordered, lineNo);
   }
-  if (header === undefined) sink.add({ code: "DR4010", line: 0, message: `\`${name}\` is empty: it has no header line` });
+  if (header === undefined) sink.add({ code: "DR4019", line: 0, message: `\`${name}\` is empty: it has no header line` });
 }
 
 class ProblemSink {
@@ -299,11 +299,11 @@ class ProblemSink {
 }
 
 function badDate(sink: ProblemSink, name: string, line: number, column: string, value: string, expected: string): void {
-  sink.add({ code: "DR4004", line, message: `\`${name}\` line ${line}: ${column} \`${value}\` is not a valid date (expected ${expected})` });
+  sink.add({ code: "DR4013", line, message: `\`${name}\` line ${line}: ${column} \`${value}\` is not a valid date (expected ${expected})` });
 }
 
 function badCode(sink: ProblemSink, name: string, line: number, column: string, value: string): void {
-  sink.add({ code: "DR4006", line, message: `\`${name}\` line ${line}: ${column} \`${value}\` is not a procedure code` });
+  sink.add({ code: "DR4015", line, message: `\`${name}\` line ${line}: ${column} \`${value}\` is not a procedure code` });
 }
 
 function withText<R>(bytes: Uint8Array, name: string, f: (text: string, sink: ProblemSink) => R[]): DataResult<R> {
@@ -339,7 +339,7 @@ export function readPtp(bytes: Uint8Array, name: string): DataResult<PtpRow> {
       }
       const m = mod === "0" ? 0 : mod === "1" ? 1 : mod === "9" ? 9 : -1;
       if (m === -1) {
-        sink.add({ code: "DR4005", line, message: `\`${name}\` line ${line}: modifier indicator \`${mod}\` is not 0, 1 or 9` });
+        sink.add({ code: "DR4014", line, message: `\`${name}\` line ${line}: modifier indicator \`${mod}\` is not 0, 1 or 9` });
         ok = false;
       }
       if (ok) rows.push({ column1: c1, column2: c2, effective, deletion, modifier: m as 0 | 1 | 9, line });
@@ -358,12 +358,12 @@ export function readMue(bytes: Uint8Array, name: string): DataResult<MueRow> {
       if (!isProcedureCode(code)) (badCode(sink, name, line, "code", code), (ok = false));
       const mue = mueText.length > 0 && mueText.length <= 6 ? digitsValue(mueText, 0, mueText.length) : -1;
       if (mue < 0) {
-        sink.add({ code: "DR4009", line, message: `\`${name}\` line ${line}: mue \`${mueText}\` is not a whole number of units` });
+        sink.add({ code: "DR4018", line, message: `\`${name}\` line ${line}: mue \`${mueText}\` is not a whole number of units` });
         ok = false;
       }
       const mai = maiText === "1" ? 1 : maiText === "2" ? 2 : maiText === "3" ? 3 : -1;
       if (mai === -1) {
-        sink.add({ code: "DR4005", line, message: `\`${name}\` line ${line}: mai \`${maiText}\` is not 1, 2 or 3` });
+        sink.add({ code: "DR4014", line, message: `\`${name}\` line ${line}: mai \`${maiText}\` is not 1, 2 or 3` });
         ok = false;
       }
       if (ok) rows.push({ code, mue, mai: mai as 1 | 2 | 3, line });
@@ -381,7 +381,7 @@ export function readAoc(bytes: Uint8Array, name: string): DataResult<AocRow> {
       let ok = true;
       const type = typeText === "1" ? 1 : typeText === "2" ? 2 : typeText === "3" ? 3 : -1;
       if (type === -1) {
-        sink.add({ code: "DR4005", line, message: `\`${name}\` line ${line}: AOC_Edit_Type \`${typeText}\` is not 1, 2 or 3` });
+        sink.add({ code: "DR4014", line, message: `\`${name}\` line ${line}: AOC_Edit_Type \`${typeText}\` is not 1, 2 or 3` });
         ok = false;
       }
       if (!isProcedureCode(addon)) (badCode(sink, name, line, "Add-On_Code", addon), (ok = false));
@@ -422,11 +422,11 @@ export function readIcd(bytes: Uint8Array, name: string): DataResult<IcdRow> {
       const [code, billable] = f as [string, string];
       let ok = true;
       if (!isIcdCode(code)) {
-        sink.add({ code: "DR4006", line, message: `\`${name}\` line ${line}: code \`${code}\` is not an ICD-10-CM code without the dot` });
+        sink.add({ code: "DR4015", line, message: `\`${name}\` line ${line}: code \`${code}\` is not an ICD-10-CM code without the dot` });
         ok = false;
       }
       if (billable !== "0" && billable !== "1") {
-        sink.add({ code: "DR4005", line, message: `\`${name}\` line ${line}: billable \`${billable}\` is not 0 or 1` });
+        sink.add({ code: "DR4014", line, message: `\`${name}\` line ${line}: billable \`${billable}\` is not 0 or 1` });
         ok = false;
       }
       if (ok) rows.push({ code, billable: billable === "1", line });

@@ -23,14 +23,15 @@ export const CATALOGUE = {
   DR2012: "files of one ruleset name different bases",
   // ---- codes by context
   DR2020: "a malformed procedure (CPT/HCPCS) code",
-  DR2021: "a malformed procedure code range (shapes differ, or from > to)",
+  DR2021: "a procedure code range whose ends have different shapes",
   DR2022: "a malformed ICD-10-CM code or pattern",
   DR2023: "an ICD-10-CM code that is not in the FY2026 list",
   DR2024: "an ICD-10-CM category header where an exact code is expected (warning)",
   DR2025: "an ICD-10-CM pattern whose prefix matches no FY2026 code",
   DR2026: "a malformed ICD-10-CM range",
   DR2027: "a malformed modifier",
-  DR2028: "a range or pattern where this context takes single values",
+  DR2028: "a range where this context takes single values",
+  DR2029: "a procedure code range that runs backwards (from > to)",
   // ---- values
   DR2030: "a date that is not a real calendar date",
   DR2031: "an effective window that ends before it starts",
@@ -54,17 +55,18 @@ export const CATALOGUE = {
   DR2056: "`override` names a table edit; table edits can only be disabled",
   // ---- data tables
   DR4001: "a data file cannot be read",
-  DR4002: "a data file's header lacks a column the loader needs",
-  DR4003: "a data row has the wrong number of fields",
-  DR4004: "a data row holds an invalid date",
-  DR4005: "a data row holds an invalid indicator (PTP modifier, MUE MAI, AOC edit type)",
-  DR4006: "a data row holds a malformed code",
-  DR4007: "a data file's last line is truncated",
-  DR4008: "a data file is not valid gzip",
-  DR4009: "a data row holds an invalid number",
-  DR4010: "a data file is empty",
-  DR4011: "more problems in one data file than are listed",
-  DR4012: "the packaged ICD-10-CM list cannot be read",
+  DR4011: "a data file's header lacks a column the loader needs",
+  DR4012: "a data row has the wrong number of fields",
+  DR4013: "a data row holds an invalid date",
+  DR4014: "a data row holds an invalid indicator (PTP modifier, MUE MAI, AOC edit type)",
+  DR4015: "a data row holds a malformed code",
+  DR4016: "a data file's last line is truncated",
+  DR4017: "a data file is not valid gzip",
+  DR4018: "a data row holds an invalid number",
+  DR4019: "a data file is empty",
+  DR4020: "more problems in one data file than are listed",
+  DR4021: "the packaged ICD-10-CM list cannot be read",
+  DR4022: "an MUE file lists a code twice (warning; the first row is kept)",
 } as const;
 
 /** A code of the compiler's catalogue. */
@@ -101,13 +103,15 @@ export function hasErrors(diags: readonly Diagnostic[]): boolean {
   return diags.some((d) => d.severity === "error");
 }
 
-/** Total order for diagnostics: file, start, end, code, message (OPA `Errors.Sort`). */
+/**
+ * Order for diagnostics: file, start, end (OPA `Errors.Sort`). Use with a stable sort:
+ * diagnostics at one place keep the order they were found in (the rows of a data file,
+ * reported at its path string, stay in line order).
+ */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   if (a.span.file !== b.span.file) return a.span.file < b.span.file ? -1 : 1;
   if (a.span.start !== b.span.start) return a.span.start - b.span.start;
-  if (a.span.end !== b.span.end) return a.span.end - b.span.end;
-  if (a.code !== b.code) return a.code < b.code ? -1 : 1;
-  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+  return a.span.end - b.span.end;
 }
 
 /** `text` in backticks, the house form for user text inside messages. */

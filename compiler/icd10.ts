@@ -124,14 +124,14 @@ export function loadPackagedIcd10(): { list?: IcdList; problems: DataProblem[] }
   try {
     bytes = fs.readFileSync(url);
   } catch (e) {
-    packaged = { problems: [{ code: "DR4012", line: 0, message: `the ICD-10-CM list \`${ICD10_PATH}\` cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }] };
+    packaged = { problems: [{ code: "DR4021", line: 0, message: `the ICD-10-CM list \`${ICD10_PATH}\` cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }] };
     return packaged;
   }
   const res = readIcd(bytes, ICD10_PATH);
   const sha256 = createHashHex(bytes);
   packaged = {
     list: new IcdList(res.rows, ICD10_VERSION, { path: ICD10_PATH, sha256 }),
-    problems: res.problems.map((p) => ({ ...p, code: "DR4012" as const })),
+    problems: res.problems.map((p) => ({ ...p, code: "DR4021" as const })),
   };
   return packaged;
 }

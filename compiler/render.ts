@@ -10,13 +10,16 @@
  *
  * Line and column are worked out here, from offsets, and nowhere else.
  */
-import { SourceFile, type Diagnostic } from "../grammar/source.ts";
+import * as path from "node:path";
+import type { Diagnostic, SourceFile } from "../grammar/source.ts";
 import { compareDiagnostics } from "./diagnostics.ts";
 
 /** Options of `renderDiagnostics`. */
 export interface RenderOptions {
   /** Show at most this many diagnostics, then "and N more". Default 20. */
   limit?: number;
+  /** Show absolute file paths relative to this folder. */
+  cwd?: string;
 }
 
 /** 1-based position of an offset, or null when the file is unknown. */
@@ -25,15 +28,22 @@ function positionOf(sources: ReadonlyMap<string, SourceFile>, file: string, offs
   return src ? src.position(offset) : null;
 }
 
+/** A file name for display: relative to `cwd` when it is absolute and `cwd` is given. */
+function displayPath(file: string, cwd?: string): string {
+  if (cwd === undefined || !path.isAbsolute(file)) return file;
+  return path.relative(cwd, file).split(path.sep).join("/") || file;
+}
+
 /** `file:line:col`, or just `file` when its text is not at hand. */
-export function formatLocation(sources: ReadonlyMap<string, SourceFile>, file: string, offset: number): string {
+export function formatLocation(sources: ReadonlyMap<string, SourceFile>, file: string, offset: number, cwd?: string): string {
   const pos = positionOf(sources, file, offset);
-  return pos ? `${file}:${pos.line}:${pos.column}` : file;
+  const shown = displayPath(file, cwd);
+  return pos ? `${shown}:${pos.line}:${pos.column}` : shown;
 }
 
 /** One diagnostic in the one-line form: `file:line:col: severity CODE: message` (logs, test expectations). */
-export function formatDiagnosticLine(d: Diagnostic, sources: ReadonlyMap<string, SourceFile>): string {
-  return `${formatLocation(sources, d.span.file, d.span.start)}: ${d.severity} ${d.code}: ${d.message}`;
+export function formatDiagnosticLine(d: Diagnostic, sources: ReadonlyMap<string, SourceFile>, cwd?: string): string {
+  return `${formatLocation(sources, d.span.file, d.span.start, cwd)}: ${d.severity} ${d.code}: ${d.message}`;
 }
 
 function snippet(d: Diagnostic, src: SourceFile): string[] {
@@ -53,8 +63,8 @@ function snippet(d: Diagnostic, src: SourceFile): string[] {
 }
 
 /** One diagnostic in the human form, without a trailing newline. */
-export function renderDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, SourceFile>): string {
-  const out = [formatDiagnosticLine(d, sources)];
+export function renderDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, SourceFile>, cwd?: string): string {
+  const out = [formatDiagnosticLine(d, sources, cwd)];
   const src = sources.get(d.span.file);
   let gutter = 5;
   if (src) {
@@ -64,7 +74,7 @@ export function renderDiagnostic(d: Diagnostic, sources: ReadonlyMap<string, Sou
   const pad = " ".repeat(gutter + 1);
   if (d.hint !== undefined) out.push(`${pad}= hint: ${d.hint}`);
   for (const r of d.related ?? []) {
-    out.push(`${pad}= note: ${r.message} (at ${formatLocation(sources, r.span.file, r.span.start)})`);
+    out.push(`${pad}= note: ${r.message} (at ${formatLocation(sources, r.span.file, r.span.start, cwd)})`);
   }
   return out.join("\n");
 }
@@ -81,7 +91,7 @@ export function renderDiagnostics(
   const limit = opts.limit ?? 20;
   const sorted = diags.slice().sort(compareDiagnostics);
   const shown = sorted.slice(0, Math.max(0, limit));
-  const blocks = shown.map((d) => renderDiagnostic(d, sources));
+  const blocks = shown.map((d) => renderDiagnostic(d, sources, opts.cwd));
   const rest = sorted.length - shown.length;
   if (rest > 0) blocks.push(`and ${rest} more`);
   return blocks.length === 0 ? "" : `${blocks.join("\n\n")}\n`;

@@ -1,0 +1,321 @@
+/**
+ * Stage `emit`: the decision table (runtime/table.ts) from the layered program, with its
+ * indexes, provenance and content hash; and its serialization.
+ *
+ * Canonical form: object keys sorted (by UTF-16 code units, recursively), compact. The
+ * content hash is the sha256 (hex) of the canonical JSON with `contentHash` set to "". The
+ * file form (`serializeTable`) is the same order with two-space indentation, arrays of plain
+ * values kept on one line (the PTP rows would otherwise take 5 lines each), and a final
+ * newline. Note that `JSON.stringify` cannot produce this order by itself: it lists
+ * integer-like keys (`"11102"`) first, so both forms are written here by hand.
+ */
+import type { AocTable, CodeRanges, DecisionTable, Layer, LayerIndex, MueTable, PtpTable, SourceFileInfo, TRule } from "../runtime/table.ts";
+import { FORMAT_VERSION } from "../runtime/table.ts";
+import type { CompileContext, ProgramAoc, ProgramMue, ProgramPtp } from "./context.ts";
+import { hasErrors } from "./diagnostics.ts";
+import { ICD10_PATH, createHashHex } from "./icd10.ts";
+import { loweredOf } from "./layering.ts";
+
+/** The `generator` of tables this compiler writes. */
+export const GENERATOR = "dermrules-compiler 0.1.0";
+
+/** Builds `ctx.table` from the indexed rules when the compilation has no errors. */
+export function emitStage(ctx: CompileContext): void {
+  if (hasErrors(ctx.diagnostics) || !ctx.program || !ctx.indexed) return;
+  ctx.table = buildTable(ctx, ctx.indexed);
+}
+
+/**
+ * Stage `index`: the table's rule list (each distinct lowered rule once, inherited rules
+ * shared, ordered by id then layer) and each layer's rule indexes and trigger index.
+ */
+export function indexStage(ctx: CompileContext): void {
+  const program = ctx.program;
+  if (!program) return;
+  const lowered = loweredOf.get(program)!;
+  const unique = new Set<TRule>();
+  for (const layer of program.layers.values()) for (const r of layer.rules) unique.add(lowered.get(r)!);
+  const rules = [...unique].sort((a, b) => cmpStr(a.id, b.id) || cmpStr(a.layer, b.layer) || cmpStr(a.origin, b.origin));
+  const ruleIndex = new Map(rules.map((r, i) => [r, i]));
+  const layers = new Map<string, { rules: number[]; index: LayerIndex }>();
+  for (const layer of program.layers.values()) {
+    const idx = layer.rules.map((r) => ruleIndex.get(lowered.get(r)!)!);
+    layers.set(layer.name, { rules: idx, index: buildIndex(idx, rules) });
+  }
+  ctx.indexed = { rules, layers };
+}
+
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function cmpNullLow(a: number | null, b: number | null): number {
+  return (a ?? -Infinity) - (b ?? -Infinity) || 0;
+}
+
+function cmpNullHigh(a: number | null, b: number | null): number {
+  const x = a ?? Infinity;
+  const y = b ?? Infinity;
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
+/** PTP rows grouped by column 1 and column 2, duplicates dropped, sorted (row order carries no meaning). */
+export function ptpPairs(t: ProgramPtp): PtpTable["pairs"] {
+  const groups = new Map<string, Map<string, [number | null, number | null, 0 | 1 | 9][]>>();
+  // CMS files come sorted by pair: consecutive rows usually share their group.
+  let lastC1 = "";
+  let lastC2 = "";
+  let inner: Map<string, [number | null, number | null, 0 | 1 | 9][]> | undefined;
+  let rows: [number | null, number | null, 0 | 1 | 9][] = [];
+  for (const r of t.rows) {
+    if (r.column1 !== lastC1 || !inner) {
+      lastC1 = r.column1;
+      lastC2 = "";
+      inner = groups.get(r.column1);
+      if (!inner) groups.set(r.column1, (inner = new Map()));
+    }
+    if (r.column2 !== lastC2) {
+      lastC2 = r.column2;
+      const found = inner.get(r.column2);
+      if (found) rows = found;
+      else inner.set(r.column2, (rows = []));
+    }
+    // A pair has a handful of rows: a scan is cheaper than hashing a key per row.
+    let dup = false;
+    for (const x of rows) if (x[0] === r.effective && x[1] === r.deletion && x[2] === r.modifier) dup = true;
+    if (!dup) rows.push([r.effective, r.deletion, r.modifier]);
+  }
+  const pairs: PtpTable["pairs"] = {};
+  for (const c1 of [...groups.keys()].sort()) {
+    const inner = groups.get(c1)!;
+    const out: Record<string, [number | null, number | null, 0 | 1 | 9][]> = {};
+    for (const c2 of [...inner.keys()].sort()) {
+      const rows = inner.get(c2)!;
+      if (rows.length > 1) rows.sort((a, b) => cmpNullLow(a[0], b[0]) || cmpNullHigh(a[1], b[1]) || a[2] - b[2]);
+      out[c2] = rows;
+    }
+    pairs[c1] = out;
+  }
+  return pairs;
+}
+
+/** MUE limits by code. */
+export function mueLimits(t: ProgramMue): MueTable["limits"] {
+  const limits: MueTable["limits"] = {};
+  for (const r of t.rows) if (!(r.code in limits)) limits[r.code] = [r.mue, r.mai];
+  return limits;
+}
+
+/** Add-on rows by add-on code, duplicates dropped, sorted by primary then dates. */
+export function aocAddons(t: ProgramAoc): AocTable["addons"] {
+  const addons: AocTable["addons"] = {};
+  const seen = new Set<string>();
+  for (const r of t.rows) {
+    const row: AocTable["addons"][string][number] = [r.type, r.primary, r.primaryDeletion, r.effective, r.deletion];
+    const key = `${r.addon} ${row.join(" ")}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    (addons[r.addon] ??= []).push(row);
+  }
+  for (const rows of Object.values(addons)) {
+    rows.sort((a, b) => cmpStr(a[1], b[1]) || cmpNullLow(a[3], b[3]) || cmpNullHigh(a[4], b[4]) || a[0] - b[0] || cmpNullHigh(a[2], b[2]));
+  }
+  return addons;
+}
+
+/** The layer index: single-code triggers by code, wider ranges sorted by lo, the rest always. */
+export function buildIndex(ruleIndexes: number[], rules: readonly TRule[]): LayerIndex {
+  const byCode: Record<string, number[]> = {};
+  const byRange: [string, string, number][] = [];
+  const always: number[] = [];
+  for (const i of ruleIndexes) {
+    const t: CodeRanges = rules[i]!.triggers;
+    if (t.length === 0) {
+      always.push(i);
+      continue;
+    }
+    for (const [lo, hi] of t) {
+      if (lo === hi) (byCode[lo] ??= []).push(i);
+      else byRange.push([lo, hi, i]);
+    }
+  }
+  for (const list of Object.values(byCode)) list.sort((a, b) => a - b);
+  byRange.sort((a, b) => cmpStr(a[0], b[0]) || cmpStr(a[1], b[1]) || a[2] - b[2]);
+  always.sort((a, b) => a - b);
+  return { byCode, byRange, always };
+}
+
+function buildTable(ctx: CompileContext, indexed: NonNullable<CompileContext["indexed"]>): DecisionTable {
+  const program = ctx.program!;
+  const rules = indexed.rules;
+
+  // Edit tables in layer order, each once.
+  const ptp: ProgramPtp[] = [];
+  const mue: ProgramMue[] = [];
+  const aoc: ProgramAoc[] = [];
+  for (const layer of program.layers.values()) {
+    for (const t of layer.ptp) if (!ptp.includes(t)) ptp.push(t);
+    for (const t of layer.mue) if (!mue.includes(t)) mue.push(t);
+    for (const t of layer.aoc) if (!aoc.includes(t)) aoc.push(t);
+  }
+  const head = (t: ProgramPtp | ProgramMue | ProgramAoc) => ({ idPrefix: t.idPrefix, layer: t.layer, source: t.source, version: t.version, file: t.file });
+
+  const layers: Record<string, Layer> = {};
+  for (const layer of program.layers.values()) {
+    const own = indexed.layers.get(layer.name)!;
+    layers[layer.name] = {
+      name: layer.name,
+      extends: layer.extends,
+      rules: own.rules,
+      index: own.index,
+      ptp: layer.ptp.map((t) => ptp.indexOf(t)),
+      mue: layer.mue.map((t) => mue.indexOf(t)),
+      aoc: layer.aoc.map((t) => aoc.indexOf(t)),
+      disabled: layer.disabled,
+    };
+  }
+
+  const icd = program.icd10;
+  const table: DecisionTable = {
+    formatVersion: FORMAT_VERSION,
+    contentHash: "",
+    generator: ctx.opts.generator ?? GENERATOR,
+    provenance: { sources: provenance(ctx) },
+    defaultLayer: program.defaultLayer,
+    layers,
+    rules,
+    edits: {
+      ptp: ptp.map((t) => ({ ...head(t), pairs: ptpPairs(t) })),
+      mue: mue.map((t) => ({ ...head(t), limits: mueLimits(t) })),
+      aoc: aoc.map((t) => ({ ...head(t), addons: aocAddons(t) })),
+    },
+    icd10: { version: icd.version, billable: [...icd.billable].sort().join(" "), headers: [...icd.headers].sort().join(" ") },
+  };
+  table.contentHash = contentHash(table);
+  return table;
+}
+
+function provenance(ctx: CompileContext): SourceFileInfo[] {
+  const out = new Map<string, SourceFileInfo>();
+  for (const input of ctx.inputs) {
+    if (!out.has(`rules ${input.path}`)) out.set(`rules ${input.path}`, { path: input.path, sha256: createHashHex(input.text), kind: "rules" });
+  }
+  for (const t of ctx.tables) {
+    const key = `${t.kind} ${t.file}`;
+    if (out.has(key)) continue;
+    const info: SourceFileInfo = { path: t.file, sha256: t.sha256, kind: t.kind };
+    if (t.version) info.version = t.version;
+    out.set(key, info);
+  }
+  const icd = ctx.program!.icd10;
+  out.set("icd10", {
+    path: icd.file?.path ?? ICD10_PATH,
+    sha256: icd.file?.sha256 ?? createHashHex(`${[...icd.billable].sort().join(" ")}\n${[...icd.headers].sort().join(" ")}`),
+    kind: "icd10",
+    version: icd.version,
+  });
+  return [...out.values()].sort((a, b) => cmpStr(a.path, b.path) || cmpStr(a.kind, b.kind));
+}
+
+// ------------------------------------------------------------------------------ JSON forms
+
+function writeCanonical(v: unknown, out: string[]): void {
+  if (v === null || typeof v !== "object") {
+    out.push(v === undefined ? "null" : JSON.stringify(v));
+    return;
+  }
+  if (Array.isArray(v)) {
+    // Arrays without objects have no keys to order: JSON.stringify writes them as is, fast.
+    if (isFlat(v)) {
+      out.push(JSON.stringify(v));
+      return;
+    }
+    out.push("[");
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) out.push(",");
+      writeCanonical(v[i], out);
+    }
+    out.push("]");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+  out.push("{");
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0) out.push(",");
+    out.push(JSON.stringify(keys[i]), ":");
+    writeCanonical(o[keys[i]!], out);
+  }
+  out.push("}");
+}
+
+/** Compact JSON with object keys sorted recursively (undefined properties left out). */
+export function canonicalJson(value: unknown): string {
+  const out: string[] = [];
+  writeCanonical(value, out);
+  return out.join("");
+}
+
+/** sha256 (hex) of the canonical JSON of the table with `contentHash` set to "". */
+export function contentHash(table: DecisionTable): string {
+  return createHashHex(canonicalJson({ ...table, contentHash: "" }));
+}
+
+/** Whether a value is an array holding only plain values or arrays of them (printed on one line). */
+function isFlat(v: unknown[]): boolean {
+  for (const x of v) {
+    if (x !== null && typeof x === "object") {
+      if (!Array.isArray(x)) return false;
+      for (const y of x) if (y !== null && typeof y === "object") return false;
+    }
+  }
+  return true;
+}
+
+function flatText(v: unknown[]): string {
+  const parts: string[] = [];
+  for (const x of v) parts.push(Array.isArray(x) ? flatText(x) : x === undefined ? "null" : JSON.stringify(x));
+  return `[${parts.join(", ")}]`;
+}
+
+function writePretty(v: unknown, indent: string, out: string[]): void {
+  if (v === null || typeof v !== "object") {
+    out.push(v === undefined ? "null" : JSON.stringify(v));
+    return;
+  }
+  if (Array.isArray(v)) {
+    if (v.length === 0) return void out.push("[]");
+    if (isFlat(v)) {
+      out.push(flatText(v));
+      return;
+    }
+    const inner = `${indent}  `;
+    out.push("[\n");
+    for (let i = 0; i < v.length; i++) {
+      out.push(inner);
+      writePretty(v[i], inner, out);
+      out.push(i < v.length - 1 ? ",\n" : "\n");
+    }
+    out.push(indent, "]");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+  if (keys.length === 0) return void out.push("{}");
+  const inner = `${indent}  `;
+  out.push("{\n");
+  for (let i = 0; i < keys.length; i++) {
+    out.push(inner, JSON.stringify(keys[i]), ": ");
+    writePretty(o[keys[i]!], inner, out);
+    out.push(i < keys.length - 1 ? ",\n" : "\n");
+  }
+  out.push(indent, "}");
+}
+
+/** The table file: canonical key order, two-space indentation, flat arrays on one line, final newline. */
+export function serializeTable(table: DecisionTable): string {
+  const out: string[] = [];
+  writePretty(table, "", out);
+  out.push("\n");
+  return out.join("");
+}
