@@ -152,14 +152,15 @@ function lexingDiagnostic(error: ILexingError, text: string, file: string): Diag
 }
 
 /**
- * `\`é\` (U+00E9)` for visible characters, just `U+202E` for invisible or control ones
- * (printing a bidi override or a NUL into a message would garble the terminal).
+ * `` `@` `` for visible ASCII, `` `é` (U+00E9) `` for other visible characters, and just
+ * `U+202E` for invisible or control ones (printing a bidi override or a NUL into a message
+ * would garble the terminal).
  */
 function describeCharacter(codePoint: number): string {
   const hex = `U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}`;
   const char = String.fromCodePoint(codePoint);
-  const visible = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(char) && char !== "`";
-  return visible ? `\`${char}\` (${hex})` : hex;
+  if (!/^[\p{L}\p{N}\p{P}\p{S}]$/u.test(char) || char === "`") return hex;
+  return codePoint <= 0x7f ? `\`${char}\`` : `\`${char}\` (${hex})`;
 }
 
 const KEYWORDS: ReadonlySet<string> = new Set(keywordTokens.map((t) => t.PATTERN as string));

@@ -824,45 +824,47 @@ export class CstToAst {
     const c = node.children;
     const kw = one(c.Line);
     const code = this.word(one(c.code));
-    if (!real(kw) || code === undefined) return undefined;
+    // Convert every attribute before giving up, so that each reports its own problems.
+    let complete = real(kw) && code !== undefined;
     const unitsNode = this.single(c.unitsAttr, "units", "line", (n) => one(n.children.Units));
     const dosNode = this.single(c.dosAttr, "dos", "line", (n) => one(n.children.Dos));
     const chargeNode = this.single(c.chargeAttr, "charge", "line", (n) => one(n.children.Charge));
-    if (unitsNode === false || dosNode === false || chargeNode === false) return undefined;
     const units = unitsNode ? this.number(one(unitsNode.children.number)) : undefined;
     const serviceDate = dosNode ? this.date(one(dosNode.children.DateLiteral)) : undefined;
     const charge = chargeNode ? this.number(one(chargeNode.children.number)) : undefined;
-    if ((unitsNode && !units) || (dosNode && !serviceDate) || (chargeNode && !charge)) return undefined;
+    if (unitsNode === false || dosNode === false || chargeNode === false) complete = false;
+    if ((unitsNode && !units) || (dosNode && !serviceDate) || (chargeNode && !charge)) complete = false;
 
     // List attributes may be repeated; their values add up.
     const modifiers: A.Word[] = [];
     for (const m of c.modifiersAttr ?? []) {
       const words = this.words(one(m.children.wordList));
-      if (words === undefined) return undefined;
-      modifiers.push(...words);
+      if (words === undefined) complete = false;
+      else modifiers.push(...words);
     }
     const dxPointers: A.NumberLit[] = [];
     for (const dx of c.dxAttr ?? []) {
       const pointers = this.numbers(one(dx.children.wordList));
-      if (pointers === undefined) return undefined;
-      dxPointers.push(...pointers);
+      if (pointers === undefined) complete = false;
+      else dxPointers.push(...pointers);
     }
     const facts: { name: A.Ident; value: A.NumberLit | A.Word | A.Ident }[] = [];
     for (const f of c.factsAttr ?? []) {
       const pairs = f.children.factPair ?? [];
-      if (pairs.length === 0 || pairs.length !== (f.children.Comma?.length ?? 0) + 1) return undefined;
+      if (pairs.length === 0 || pairs.length !== (f.children.Comma?.length ?? 0) + 1) complete = false;
       for (const pair of pairs) {
         const name = this.anyIdent(one(pair.children.name));
         const value = this.factValue(one(pair.children.value));
-        if (name === undefined || value === undefined) return undefined;
-        facts.push({ name, value });
+        if (name === undefined || value === undefined) complete = false;
+        else facts.push({ name, value });
       }
     }
+    if (!complete || !real(kw) || code === undefined) return undefined;
     const span = this.cover(kw, [
       code,
-      units,
+      units || undefined,
       serviceDate,
-      charge,
+      charge || undefined,
       ...modifiers,
       ...dxPointers,
       ...facts.map((f) => f.value),
