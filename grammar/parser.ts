@@ -169,8 +169,10 @@ export class RuleParser extends CstParser {
   private readonly alts: Record<string, IOrAlt<unknown>[]> = {};
   /** Current `(` / `not` nesting of the condition being parsed. */
   private depth = 0;
-  /** Nesting errors of the last parse (DR1005), in input order. */
-  nestingErrors: NestingError[] = [];
+  /** Nesting errors of the current parse (DR1005), in input order. */
+  private nestingErrors: NestingError[] = [];
+  /** Receives each top-level item of the current parse (see parseTokens). */
+  private onItem: ((item: ItemCstNode) => void) | undefined;
 
   constructor() {
     super(T.allTokens as TokenType[], {
@@ -203,8 +205,7 @@ export class RuleParser extends CstParser {
     }
   }
 
-  private onItem: ((item: ItemCstNode) => void) | undefined;
-
+  /** Hands a finished item to `onItem`, then drops its subtree: only the AST is kept. */
   private handOver(item: CstNode): void {
     if (this.onItem === undefined) return;
     this.onItem(item as ItemCstNode);
