@@ -13,7 +13,6 @@ import type { CompileContext, LoadedRef, Program, ProgramAoc, ProgramLayer, Prog
 import { error, tick, warning } from "./diagnostics.ts";
 import { IcdList } from "./icd10.ts";
 import { metaPatch, originOf } from "./lower.ts";
-import { formatLocation } from "./render.ts";
 import { DEFAULT_LAYER } from "./rulesets.ts";
 import { SetResolver } from "./sets.ts";
 import { didYouMean, suggest } from "./suggest.ts";
@@ -56,7 +55,6 @@ export function tableMatches(t: ProgramTable, pattern: string): boolean {
 export function layeringStage(ctx: CompileContext): void {
   const built = new Map<string, { layer: ProgramLayer; entries: Map<string, Entry> }>();
   const r = new SetResolver(ctx.sets, ctx.icd);
-  const where = (s: { file: string; start: number }): string => formatLocation(ctx.sources, s.file, s.start);
 
   for (const name of ctx.layerOrder) {
     const info = ctx.rulesets.get(name)!;
@@ -173,7 +171,7 @@ export function layeringStage(ctx: CompileContext): void {
         const tableHit = allTables.some((t) => tableMatches(t, pattern));
         for (const id of ruleHits) entries.delete(id);
         if (tableHit) disabled.add(pattern);
-        if (ruleHits.length === 0 && !tableHit) ctx.diagnostics.push(unknownDisable(item, name, [...inherited.keys(), ...own.keys()], where));
+        if (ruleHits.length === 0 && !tableHit) ctx.diagnostics.push(unknownDisable(item, name, [...inherited.keys(), ...own.keys()]));
       }
     }
 
@@ -258,8 +256,7 @@ function unknownOverride(
   });
 }
 
-function unknownDisable(item: DisableDecl, layer: string, ids: string[], where: (s: { file: string; start: number }) => string) {
-  void where;
+function unknownDisable(item: DisableDecl, layer: string, ids: string[]) {
   const target = item.target.text;
   const near = suggest(target, [...new Set(ids)].sort());
   return warning("DR2053", item.target.span, `\`disable\` matches no rule or table edit of ruleset ${tick(layer)}: ${tick(target)}`, {

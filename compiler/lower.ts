@@ -19,14 +19,12 @@ import { rangesSize, unionRanges } from "./codes.ts";
 import type { CompileContext, ResolvedMeta, RuleDef } from "./context.ts";
 import { defaultMessage, defaultSelectMessage } from "./describe.ts";
 import { createHashHex } from "./icd10.ts";
-import type { SetResolver } from "./sets.ts";
-import { SetResolver as Resolver } from "./sets.ts";
+import { SetResolver } from "./sets.ts";
 import { CATEGORIES, SEVERITIES } from "./validate.ts";
-import { formatLocation } from "./render.ts";
 
 /** Lowers every rule, select table and override body into `ctx.defs`. */
 export function lowerStage(ctx: CompileContext): void {
-  const r = new Resolver(ctx.sets, ctx.icd);
+  const r = new SetResolver(ctx.sets, ctx.icd);
   for (const file of ctx.files) {
     const layer = ctx.fileLayer.get(file)!;
     for (const item of file.items) {
@@ -43,7 +41,6 @@ export function originOf(ctx: CompileContext, span: Span): string {
   const p = src.position(span.start);
   return `${span.file}:${p.line}:${p.column}`;
 }
-void formatLocation;
 
 /** The derived id of a rule: stable under moves and reformatting (spans are dropped). */
 export function derivedId(layer: string, node: Rule | SelectTable): string {

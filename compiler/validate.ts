@@ -58,11 +58,11 @@ class Validator {
     for (const use of itemSetUses(item)) this.setExpr(use.expr, use.kind, use.exact === true);
     switch (item.kind) {
       case "rule":
-        this.rule(item, false);
+        this.rule(item);
         this.meta(item.meta, "rule");
         break;
       case "override":
-        if (item.rule) this.rule(item.rule, true);
+        if (item.rule) this.rule(item.rule);
         this.meta(item.meta, "override");
         break;
       case "select":
@@ -219,10 +219,9 @@ class Validator {
 
   // -------------------------------------------------------------------------- rules
 
-  private rule(rule: Rule, inOverride: boolean): void {
-    void inOverride;
+  private rule(rule: Rule): void {
     const atoms = condAtoms(rule.condition);
-    for (const atom of atoms) this.atom(atom, rule.scope === "line");
+    for (const atom of atoms) this.atom(atom);
     if (rule.scope === "claim") {
       for (const atom of atoms) {
         if (atom.kind === "modifier" || atom.kind === "units" || atom.kind === "fact") this.lineOnly(atom, rule);
@@ -234,7 +233,7 @@ class Validator {
 
   private select(sel: SelectTable): void {
     for (const c of sel.cases) {
-      for (const atom of condAtoms(c.condition)) this.atom(atom, true);
+      for (const atom of condAtoms(c.condition)) this.atom(atom);
       if (!isProcedureCode(c.code.text)) this.err("DR2020", c.code.span, `${tick(c.code.text)} is not a procedure code`, PROCEDURE_HINT);
     }
   }
@@ -253,8 +252,7 @@ class Validator {
     );
   }
 
-  private atom(atom: Cond, lineContext: boolean): void {
-    void lineContext;
+  private atom(atom: Cond): void {
     switch (atom.kind) {
       case "codes":
         if (atom.qualifier?.kind === "count" || atom.qualifier?.kind === "units") this.wholeNumber(atom.qualifier.value, atom.qualifier.kind === "count" ? "a count" : "units");
