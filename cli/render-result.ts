@@ -45,6 +45,8 @@ function describeFix(fix: Fix): string {
     case "add-code":
       text = `add ${fix.codes?.join(" or ") ?? "a code"}`;
       break;
+    case "text":
+      return fix.text ?? "";
     default: {
       const never: never = fix.op;
       text = String(never);
