@@ -5,8 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { compareFindings } from "../../runtime/findings.ts";
-import { loadTable, evaluateJsonText, type EvalResult, type LoadedTable } from "../../runtime/index.ts";
+import { createBatchEvaluator, loadTable, evaluateJsonText, type EvalResult, type LoadedTable } from "../../runtime/index.ts";
 import { parse } from "../args.ts";
 import { ExitCode, type Io } from "../io.ts";
 import { renderResult } from "../render-result.ts";
@@ -95,28 +94,13 @@ export async function evaluateLines(
   emit: (r: EvalResult) => void,
   io: Io,
 ): Promise<void> {
+  const next = createBatchEvaluator(table);
   let lineNo = 0;
-  const seen = new Set<string>();
   for await (const raw of lines) {
     lineNo++;
     const text = lineNo === 1 ? stripBom(raw) : raw;
     if (text.trim() === "") continue;
-    const result = evaluateJsonText(table, text, lineNo);
-    if (result.verdict !== "invalid" && result.claimId !== null) {
-      if (seen.has(result.claimId)) {
-        result.findings.push({
-          rule: "dermrules.batch.duplicate-id",
-          category: "coverage",
-          severity: "warning",
-          lines: [],
-          message: `claim id \`${result.claimId}\` appears more than once in this batch`,
-          source: "dermrules batch check",
-        });
-        result.findings.sort(compareFindings);
-        if (result.verdict === "clean") result.verdict = "review";
-      } else seen.add(result.claimId);
-    }
-    emit(result);
+    emit(next(text, lineNo));
     if ((lineNo & 1023) === 0) await io.flush();
   }
 }
