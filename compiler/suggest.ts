@@ -54,7 +54,9 @@ export function suggest(
   const scored: { c: string; d: number; i: number }[] = [];
   let i = 0;
   for (const c of candidates) {
-    const d = editDistance(w, c.toUpperCase(), limit);
+    const cu = c.toUpperCase();
+    // A cut-short word (`warn` for `warning`) counts as one edit away.
+    const d = w.length >= 3 && cu.startsWith(w) && cu !== w ? 1 : editDistance(w, cu, limit);
     if (d <= limit && c !== word) scored.push({ c, d, i });
     i++;
   }
