@@ -189,7 +189,7 @@ function buildTable(ctx: CompileContext, indexed: NonNullable<CompileContext["in
       mue: mue.map((t) => ({ ...head(t), limits: mueLimits(t) })),
       aoc: aoc.map((t) => ({ ...head(t), addons: aocAddons(t) })),
     },
-    icd10: { version: icd.version, billable: [...icd.billable].sort().join(" "), headers: [...icd.headers].sort().join(" ") },
+    icd10: { version: icd.version, ...icd.tableText() },
   };
   table.contentHash = contentHash(table);
   return table;
@@ -210,7 +210,7 @@ function provenance(ctx: CompileContext): SourceFileInfo[] {
   const icd = ctx.program!.icd10;
   out.set("icd10", {
     path: icd.file?.path ?? ICD10_PATH,
-    sha256: icd.file?.sha256 ?? createHashHex(`${[...icd.billable].sort().join(" ")}\n${[...icd.headers].sort().join(" ")}`),
+    sha256: icd.file?.sha256 ?? createHashHex(`${icd.tableText().billable}\n${icd.tableText().headers}`),
     kind: "icd10",
     version: icd.version,
   });

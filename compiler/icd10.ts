@@ -35,6 +35,14 @@ export class IcdList {
     this.all = [...billable, ...headers].sort();
   }
 
+  private texts?: { billable: string; headers: string };
+
+  /** The table's form: billable codes and headers, each sorted and space-separated (computed once). */
+  tableText(): { billable: string; headers: string } {
+    this.texts ??= { billable: [...this.billable].sort().join(" "), headers: [...this.headers].sort().join(" ") };
+    return this.texts;
+  }
+
   /** Whether the code is an entry (billable or header). */
   has(code: string): boolean {
     return this.billable.has(code) || this.headers.has(code);
