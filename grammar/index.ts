@@ -23,6 +23,22 @@ export type * from "./ast.ts";
 export { SourceFile, type Diagnostic, type Severity, type Span } from "./source.ts";
 export { withoutSpans, type WithoutSpans } from "./without-spans.ts";
 export { MAX_CONDITION_DEPTH } from "./parser.ts";
+export {
+  printRules,
+  printItem,
+  printRuleHead,
+  printCond,
+  printAction,
+  printMeta,
+  printSet,
+  printString,
+  sortMeta,
+  LINE_WIDTH,
+  META_ORDER,
+  type PrintOptions,
+  type PrintComment,
+} from "./print.ts";
+export { formatRules, sameMeaning, canonicalAst, type FormatResult } from "./format.ts";
 
 /** A `#` comment, kept for the formatter (comments are not in the AST). */
 export interface Comment {
