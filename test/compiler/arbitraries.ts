@@ -118,7 +118,14 @@ const ruleBody: fc.Arbitrary<{ kind: ActionKind; body: string }> = fc.oneof(
   },
 );
 
-function withMeta(body: string, id: string, m: fc.RecordValue<{ severity: string | undefined; effective: string | undefined; fix: string | undefined; message: string | undefined }>): string {
+interface MetaChoice {
+  severity: string | undefined;
+  effective: string | undefined;
+  fix: string | undefined;
+  message: string | undefined;
+}
+
+function withMeta(body: string, id: string, m: MetaChoice): string {
   const lines = [body, `  id ${id}`];
   if (m.severity) lines.push(`  severity ${m.severity}`);
   if (m.effective) lines.push(`  ${m.effective}`);
