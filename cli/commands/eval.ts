@@ -1,7 +1,10 @@
 /**
- * `dermrules eval --table table.json [--json] <claim.json | claims.ndjson | ->`
+ * `dermrules eval --table table.json [--json] [--format 837|fhir|csv|json] [--payer-map map.json] <input | ->`
  * One result per input record, in input order; a malformed record gets an `invalid` record
- * with its line number, never a dropped or extra record.
+ * with its line number, never a dropped or extra record. Inputs other than claim JSON (X12
+ * 837P, FHIR R4 Claim, CSV) go through formats/: the format is sniffed when `--format` is not
+ * given, import problems of a claim make that claim's record invalid (with positions), and
+ * file-level problems go to stderr.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -9,14 +12,28 @@ import { createBatchEvaluator, loadTable, evaluateJsonText, type EvalResult, typ
 import { parse } from "../args.ts";
 import { ExitCode, type Io } from "../io.ts";
 import { renderResult } from "../render-result.ts";
+import {
+  createRecordEvaluator,
+  openInput,
+  parseFormatName,
+  parsePayerMap,
+  readClaims,
+  renderImportDiagnostic,
+  sniffFormat,
+  type InputFormat,
+  type InputSource,
+  type PayerMap,
+} from "../../formats/index.ts";
 
-const USAGE = "usage: dermrules eval --table table.json [--json] <claim.json | claims.ndjson | ->\n";
+const USAGE =
+  "usage: dermrules eval --table table.json [--json] [--format 837|fhir|csv|json] [--payer-map map.json] <claim.json | claims.ndjson | claims.837 | claims.csv | fhir.json | ->\n";
 
 export async function run(args: string[], io: Io): Promise<number> {
   const parsed = parse(args, {
     table: { type: "string", short: "t" },
     json: { type: "boolean", default: false },
     format: { type: "string" },
+    "payer-map": { type: "string" },
   });
   if (!parsed.ok) {
     io.stderr(`dermrules eval: ${parsed.error}\n${USAGE}`);
@@ -32,7 +49,17 @@ export async function run(args: string[], io: Io): Promise<number> {
     io.stderr(`dermrules eval: name one input: a claim .json file, an .ndjson file, or \`-\` for NDJSON on stdin\n${USAGE}`);
     return ExitCode.Usage;
   }
-  const json = values.json === true || values.format === "json";
+  // `--format json` has always meant JSON output too; `human` keeps meaning human output.
+  const formatFlag = values.format as string | undefined;
+  const json = values.json === true || formatFlag === "json";
+  let explicit: InputFormat | undefined;
+  if (formatFlag !== undefined && formatFlag !== "human") {
+    explicit = parseFormatName(formatFlag);
+    if (explicit === undefined) {
+      io.stderr(`dermrules eval: --format must be \`837\`, \`fhir\`, \`csv\` or \`json\`, not \`${formatFlag}\`\n${USAGE}`);
+      return ExitCode.Usage;
+    }
+  }
   const input = positionals[0]!;
 
   let tableText: string;
@@ -49,6 +76,29 @@ export async function run(args: string[], io: Io): Promise<number> {
     return ExitCode.Usage;
   }
   const table = loaded.table;
+
+  const payerMapPath = values["payer-map"] as string | undefined;
+  let payerMap: PayerMap | undefined;
+  if (payerMapPath !== undefined) {
+    const read = readPayerMap(io, payerMapPath);
+    if (typeof read === "string") {
+      io.stderr(`dermrules eval: ${read}`);
+      return ExitCode.Usage;
+    }
+    payerMap = read;
+  }
+
+  // Other formats than claim JSON: open, sniff, import. Claim JSON keeps the path below.
+  let source: InputSource | undefined;
+  try {
+    source = openInput(input, io.cwd, () => io.stdinLines());
+  } catch {
+    source = undefined; // reported below, as before
+  }
+  const format = explicit ?? (source ? sniffFormat(await source.head(), input) : "json");
+  if (format !== "json" && source) {
+    return runImported(table, source, format, payerMap, json, io);
+  }
 
   let worst = ExitCode.Ok as number;
   const emit = (result: EvalResult): void => {
@@ -77,11 +127,64 @@ export async function run(args: string[], io: Io): Promise<number> {
       return ExitCode.Usage;
     }
   }
-  const lines = input === "-" ? io.stdinLines() : io.fileLines(input);
+  // Standard input was peeked for sniffing: read it back through the source.
+  const lines = input === "-" ? (source ? source.lines() : io.stdinLines()) : io.fileLines(input);
   try {
     await evaluateLines(table, lines, emit, io);
   } catch (err) {
     io.stderr(`dermrules eval: reading \`${input}\` failed: ${describeIoError(err)}\n`);
+    return ExitCode.Usage;
+  }
+  return worst;
+}
+
+/** Reads a `--payer-map` file; returns the map or the error text. */
+export function readPayerMap(io: Io, file: string): PayerMap | string {
+  let text: string;
+  try {
+    text = io.readFile(file).toString("utf8");
+  } catch (err) {
+    return `cannot read payer map \`${file}\`: ${describeIoError(err)}\n`;
+  }
+  const parsed = parsePayerMap(text);
+  if (!parsed.ok) return parsed.errors.map((e) => `${file}: ${e.severity} ${e.code}: ${e.message}\n`).join("");
+  return parsed.map;
+}
+
+/** Evaluates an imported input (837, FHIR, CSV): one result per claim; file-level diagnostics on stderr. */
+async function runImported(
+  table: LoadedTable,
+  source: InputSource,
+  format: InputFormat,
+  payerMap: PayerMap | undefined,
+  json: boolean,
+  io: Io,
+): Promise<number> {
+  const evaluateRecord = createRecordEvaluator(table);
+  let worst = ExitCode.Ok as number;
+  let n = 0;
+  try {
+    for await (const ev of readClaims(source, format, payerMap ? { payerMap } : {})) {
+      switch (ev.kind) {
+        case "record": {
+          const result = evaluateRecord(ev);
+          if (result.verdict === "deny" || result.verdict === "invalid") worst = ExitCode.Findings;
+          io.stdout(json ? JSON.stringify(result) + "\n" : renderResult(result));
+          if ((++n & 1023) === 0) await io.flush();
+          break;
+        }
+        case "diagnostic":
+          if (ev.diagnostic.severity === "error") worst = ExitCode.Findings;
+          io.stderr(renderImportDiagnostic(ev.diagnostic, source.name) + "\n");
+          break;
+        default: {
+          const never: never = ev;
+          throw new Error(`unexpected event ${JSON.stringify(never)}`);
+        }
+      }
+    }
+  } catch (err) {
+    io.stderr(`dermrules eval: reading \`${source.name}\` failed: ${describeIoError(err)}\n`);
     return ExitCode.Usage;
   }
   return worst;
