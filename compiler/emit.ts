@@ -13,6 +13,7 @@ import type { AocTable, CodeRanges, DecisionTable, Layer, LayerIndex, MueTable, 
 import { FORMAT_VERSION } from "../runtime/table.ts";
 import type { CompileContext, ProgramAoc, ProgramMue, ProgramPtp } from "./context.ts";
 import { hasErrors } from "./diagnostics.ts";
+import { createHash } from "node:crypto";
 import { ICD10_PATH, createHashHex } from "./icd10.ts";
 import { loweredOf } from "./layering.ts";
 
@@ -61,40 +62,36 @@ function cmpNullHigh(a: number | null, b: number | null): number {
 
 /** PTP rows grouped by column 1 and column 2, duplicates dropped, sorted (row order carries no meaning). */
 export function ptpPairs(t: ProgramPtp): PtpTable["pairs"] {
-  const groups = new Map<string, Map<string, [number | null, number | null, 0 | 1 | 9][]>>();
+  // Plain objects straight away (the JSON writers order keys themselves): the full CMS table
+  // has 2.5M rows, and a Map-of-Maps copied into objects doubles the memory.
+  type Row = [number | null, number | null, 0 | 1 | 9];
+  const pairs: PtpTable["pairs"] = {};
   // CMS files come sorted by pair: consecutive rows usually share their group.
   let lastC1 = "";
   let lastC2 = "";
-  let inner: Map<string, [number | null, number | null, 0 | 1 | 9][]> | undefined;
-  let rows: [number | null, number | null, 0 | 1 | 9][] = [];
+  let inner: Record<string, Row[]> | undefined;
+  let rows: Row[] = [];
   for (const r of t.rows) {
     if (r.column1 !== lastC1 || !inner) {
       lastC1 = r.column1;
       lastC2 = "";
-      inner = groups.get(r.column1);
-      if (!inner) groups.set(r.column1, (inner = new Map()));
+      inner = pairs[r.column1] ??= {};
     }
     if (r.column2 !== lastC2) {
       lastC2 = r.column2;
-      const found = inner.get(r.column2);
-      if (found) rows = found;
-      else inner.set(r.column2, (rows = []));
+      rows = inner[r.column2] ??= [];
     }
     // A pair has a handful of rows: a scan is cheaper than hashing a key per row.
     let dup = false;
     for (const x of rows) if (x[0] === r.effective && x[1] === r.deletion && x[2] === r.modifier) dup = true;
     if (!dup) rows.push([r.effective, r.deletion, r.modifier]);
   }
-  const pairs: PtpTable["pairs"] = {};
-  for (const c1 of [...groups.keys()].sort()) {
-    const inner = groups.get(c1)!;
-    const out: Record<string, [number | null, number | null, 0 | 1 | 9][]> = {};
-    for (const c2 of [...inner.keys()].sort()) {
-      const rows = inner.get(c2)!;
-      if (rows.length > 1) rows.sort((a, b) => cmpNullLow(a[0], b[0]) || cmpNullHigh(a[1], b[1]) || a[2] - b[2]);
-      out[c2] = rows;
+  for (const c1 in pairs) {
+    const byC2 = pairs[c1]!;
+    for (const c2 in byC2) {
+      const list = byC2[c2]!;
+      if (list.length > 1) list.sort((a, b) => cmpNullLow(a[0], b[0]) || cmpNullHigh(a[1], b[1]) || a[2] - b[2]);
     }
-    pairs[c1] = out;
   }
   return pairs;
 }
@@ -219,49 +216,25 @@ function provenance(ctx: CompileContext): SourceFileInfo[] {
 
 // ------------------------------------------------------------------------------ JSON forms
 
-function writeCanonical(v: unknown, out: string[]): void {
-  if (v === null || typeof v !== "object") {
-    out.push(v === undefined ? "null" : JSON.stringify(v));
-    return;
+/**
+ * Where the JSON writers put text: small pieces are gathered into chunks of about 64 KB
+ * before they are handed on, so that a table with millions of PTP rows neither builds an
+ * array of millions of strings nor one giant string just to hash it.
+ */
+class Chunker {
+  private buf = "";
+  constructor(private readonly flush: (chunk: string) => void) {}
+  write(s: string): void {
+    this.buf += s;
+    if (this.buf.length > 65536) this.end();
   }
-  if (Array.isArray(v)) {
-    // Arrays without objects have no keys to order: JSON.stringify writes them as is, fast.
-    if (isFlat(v)) {
-      out.push(JSON.stringify(v));
-      return;
-    }
-    out.push("[");
-    for (let i = 0; i < v.length; i++) {
-      if (i > 0) out.push(",");
-      writeCanonical(v[i], out);
-    }
-    out.push("]");
-    return;
+  end(): void {
+    if (this.buf.length > 0) this.flush(this.buf);
+    this.buf = "";
   }
-  const o = v as Record<string, unknown>;
-  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
-  out.push("{");
-  for (let i = 0; i < keys.length; i++) {
-    if (i > 0) out.push(",");
-    out.push(JSON.stringify(keys[i]), ":");
-    writeCanonical(o[keys[i]!], out);
-  }
-  out.push("}");
 }
 
-/** Compact JSON with object keys sorted recursively (undefined properties left out). */
-export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
-  writeCanonical(value, out);
-  return out.join("");
-}
-
-/** sha256 (hex) of the canonical JSON of the table with `contentHash` set to "". */
-export function contentHash(table: DecisionTable): string {
-  return createHashHex(canonicalJson({ ...table, contentHash: "" }));
-}
-
-/** Whether a value is an array holding only plain values or arrays of them (printed on one line). */
+/** Whether a value is an array holding only plain values or arrays of them (no keys to order). */
 function isFlat(v: unknown[]): boolean {
   for (const x of v) {
     if (x !== null && typeof x === "object") {
@@ -272,50 +245,107 @@ function isFlat(v: unknown[]): boolean {
   return true;
 }
 
+function sortedKeys(o: Record<string, unknown>): string[] {
+  const keys: string[] = [];
+  for (const k of Object.keys(o)) if (o[k] !== undefined) keys.push(k);
+  // Code-unit order, not `localeCompare`: the canonical form must not depend on the locale.
+  return keys.sort();
+}
+
+function writeCanonical(v: unknown, out: Chunker): void {
+  if (v === null || typeof v !== "object") {
+    out.write(v === undefined ? "null" : JSON.stringify(v));
+    return;
+  }
+  if (Array.isArray(v)) {
+    // Arrays without objects have no keys to order: JSON.stringify writes them as is, fast.
+    if (isFlat(v)) {
+      out.write(JSON.stringify(v));
+      return;
+    }
+    out.write("[");
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) out.write(",");
+      writeCanonical(v[i], out);
+    }
+    out.write("]");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  const keys = sortedKeys(o);
+  out.write("{");
+  for (let i = 0; i < keys.length; i++) {
+    out.write(i > 0 ? `,${JSON.stringify(keys[i])}:` : `${JSON.stringify(keys[i])}:`);
+    writeCanonical(o[keys[i]!], out);
+  }
+  out.write("}");
+}
+
+/** Compact JSON with object keys sorted recursively (undefined properties left out). */
+export function canonicalJson(value: unknown): string {
+  const parts: string[] = [];
+  const out = new Chunker((c) => parts.push(c));
+  writeCanonical(value, out);
+  out.end();
+  return parts.join("");
+}
+
+/** sha256 (hex) of the canonical JSON of the table with `contentHash` set to "" (streamed into the hash). */
+export function contentHash(table: DecisionTable): string {
+  const hash = createHash("sha256");
+  const out = new Chunker((c) => hash.update(c));
+  writeCanonical({ ...table, contentHash: "" }, out);
+  out.end();
+  return hash.digest("hex");
+}
+
+/** A flat array on one line: `[["11600", "11606"]]`, `[null, 19723, 1]`. */
 function flatText(v: unknown[]): string {
+  const json = JSON.stringify(v);
+  // Without strings there is no comma inside a value: spacing the commas is safe and fast.
+  if (!json.includes('"')) return json.replace(/,/g, ", ");
   const parts: string[] = [];
   for (const x of v) parts.push(Array.isArray(x) ? flatText(x) : x === undefined ? "null" : JSON.stringify(x));
   return `[${parts.join(", ")}]`;
 }
 
-function writePretty(v: unknown, indent: string, out: string[]): void {
+function writePretty(v: unknown, indent: string, out: Chunker): void {
   if (v === null || typeof v !== "object") {
-    out.push(v === undefined ? "null" : JSON.stringify(v));
+    out.write(v === undefined ? "null" : JSON.stringify(v));
     return;
   }
   if (Array.isArray(v)) {
-    if (v.length === 0) return void out.push("[]");
-    if (isFlat(v)) {
-      out.push(flatText(v));
-      return;
-    }
+    if (v.length === 0) return out.write("[]");
+    if (isFlat(v)) return out.write(flatText(v));
     const inner = `${indent}  `;
-    out.push("[\n");
+    out.write("[\n");
     for (let i = 0; i < v.length; i++) {
-      out.push(inner);
+      out.write(inner);
       writePretty(v[i], inner, out);
-      out.push(i < v.length - 1 ? ",\n" : "\n");
+      out.write(i < v.length - 1 ? ",\n" : "\n");
     }
-    out.push(indent, "]");
+    out.write(`${indent}]`);
     return;
   }
   const o = v as Record<string, unknown>;
-  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
-  if (keys.length === 0) return void out.push("{}");
+  const keys = sortedKeys(o);
+  if (keys.length === 0) return out.write("{}");
   const inner = `${indent}  `;
-  out.push("{\n");
+  out.write("{\n");
   for (let i = 0; i < keys.length; i++) {
-    out.push(inner, JSON.stringify(keys[i]), ": ");
+    out.write(`${inner}${JSON.stringify(keys[i])}: `);
     writePretty(o[keys[i]!], inner, out);
-    out.push(i < keys.length - 1 ? ",\n" : "\n");
+    out.write(i < keys.length - 1 ? ",\n" : "\n");
   }
-  out.push(indent, "}");
+  out.write(`${indent}}`);
 }
 
 /** The table file: canonical key order, two-space indentation, flat arrays on one line, final newline. */
 export function serializeTable(table: DecisionTable): string {
-  const out: string[] = [];
+  const parts: string[] = [];
+  const out = new Chunker((c) => parts.push(c));
   writePretty(table, "", out);
-  out.push("\n");
-  return out.join("");
+  out.write("\n");
+  out.end();
+  return parts.join("");
 }
