@@ -271,18 +271,18 @@ function evalCond(env: Env, c: Cond, lineRule: boolean): { holds: boolean; lines
  * The code sets a claim-scope condition needs on some line (the compiler's `triggers`,
  * recomputed here on the AST): undefined when it needs none.
  */
-function needsCodes(p: Program, c: Cond, sizeOf: (exprs: SetExpr[]) => number): SetExpr[] | undefined {
+function needsCodes(c: Cond, sizeOf: (exprs: SetExpr[]) => number): SetExpr[] | undefined {
   switch (c.kind) {
     case "codes":
       if (c.qualifier?.kind === "count" && compare(0, c.qualifier.op, c.qualifier.value.value)) return undefined;
       return [c.codes];
     case "paren":
-      return needsCodes(p, c.inner, sizeOf);
+      return needsCodes(c.inner, sizeOf);
     case "and": {
       let best: SetExpr[] | undefined;
       let bestSize = Infinity;
       for (const a of c.args) {
-        const t = needsCodes(p, a, sizeOf);
+        const t = needsCodes(a, sizeOf);
         if (t === undefined) continue;
         const size = sizeOf(t);
         if (size > 0 && size < bestSize) (best = t), (bestSize = size);
@@ -290,7 +290,7 @@ function needsCodes(p: Program, c: Cond, sizeOf: (exprs: SetExpr[]) => number): 
       return best;
     }
     case "or": {
-      const all = c.args.map((a) => needsCodes(p, a, sizeOf));
+      const all = c.args.map((a) => needsCodes(a, sizeOf));
       return all.every((t) => t !== undefined && sizeOf(t) > 0) ? all.flat() as SetExpr[] : undefined;
     }
     default:
@@ -301,7 +301,7 @@ function needsCodes(p: Program, c: Cond, sizeOf: (exprs: SetExpr[]) => number): 
 /** Whether the rule is looked at for the group: its subject or needed codes are on a line (or it needs none). */
 function isCandidate(env: Env, node: Rule | SelectTable, sizeOf: (exprs: SetExpr[]) => number): boolean {
   const subject = node.kind === "select" || node.scope === "line" ? node.subject : undefined;
-  const needed = subject ? [subject] : node.kind === "rule" && node.condition ? needsCodes(env.program, node.condition, sizeOf) : undefined;
+  const needed = subject ? [subject] : node.kind === "rule" && node.condition ? needsCodes(node.condition, sizeOf) : undefined;
   if (needed === undefined || sizeOf(needed) === 0) return true;
   return env.group.some((n) => needed.some((e) => inCodes(env.program, e, line(env, n).code)));
 }

@@ -58,11 +58,6 @@ export function kindName(kind: SetKind): string {
   return kind === "codes" ? "code set" : kind === "dx" ? "dx set" : "modifier set";
 }
 
-/** The keyword that declares a kind of set. */
-export function kindKeyword(kind: SetKind): string {
-  return kind;
-}
-
 /** Sorted, deduplicated dx set with codes under a prefix and prefixes under shorter ones dropped. */
 export function normalizeDxSet(codes: Iterable<string>, prefixes: Iterable<string>): DxSet {
   const ps = [...new Set(prefixes)].sort();
