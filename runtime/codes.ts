@@ -50,15 +50,58 @@ export function hasAnyModifier(mods: readonly string[] | undefined, set: readonl
 
 /** `C44.311` → `C44311`: upper case, dots removed (the table's dx form). */
 export function normalizeDx(dx: string): string {
-  let out = "";
-  for (let i = 0; i < dx.length; i++) {
-    const c = dx[i];
-    if (c !== ".") out += c;
+  const dot = dx.indexOf(".");
+  // The claim schema allows one dot at most.
+  let out = dot < 0 ? dx : dx.slice(0, dot) + dx.slice(dot + 1);
+  // Claims almost always send upper case: skip the copy then.
+  for (let i = 0; i < out.length; i++) {
+    const c = out.charCodeAt(i);
+    if (c >= 97 && c <= 122) {
+      out = out.toUpperCase();
+      break;
+    }
   }
-  return out.toUpperCase();
+  return out;
 }
 
 /** `C44311` → `C44.311`: the dot after the category, for messages. */
 export function displayDx(normalized: string): string {
   return normalized.length > 3 ? `${normalized.slice(0, 3)}.${normalized.slice(3)}` : normalized;
+}
+
+/** Number of distinct procedure-code slots `codeSlot` can return. */
+export const CODE_SLOTS = 160000 + 260000;
+
+function digitAt(code: string, i: number): number {
+  const c = code.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/**
+ * A dense integer for a procedure code, or -1 when it does not have the shape: `NNNNC`
+ * (C a digit or A, M, U, F, T) → 0…159 999, `ANNNN` → 160 000…419 999. Lets the runtime map a
+ * claim's codes to table ids with array indexing instead of string hashing.
+ */
+export function codeSlot(code: string): number {
+  if (code.length !== 5) return -1;
+  const d1 = digitAt(code, 1);
+  const d2 = digitAt(code, 2);
+  const d3 = digitAt(code, 3);
+  if ((d1 | d2 | d3) < 0) return -1;
+  const c0 = code.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57) {
+    const c4 = code.charCodeAt(4);
+    let k: number;
+    if (c4 >= 48 && c4 <= 57) k = c4 - 48;
+    else if (c4 === 65) k = 10; // A
+    else if (c4 === 77) k = 11; // M
+    else if (c4 === 85) k = 12; // U
+    else if (c4 === 70) k = 13; // F
+    else if (c4 === 84) k = 14; // T
+    else return -1;
+    return ((c0 - 48) * 1000 + d1 * 100 + d2 * 10 + d3) * 16 + k;
+  }
+  const d4 = digitAt(code, 4);
+  if (c0 < 65 || c0 > 90 || d4 < 0) return -1;
+  return 160000 + (c0 - 65) * 10000 + d1 * 1000 + d2 * 100 + d3 * 10 + d4;
 }

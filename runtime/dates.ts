@@ -50,6 +50,18 @@ function digit(s: string, i: number): number {
  * real calendar date (2026-02-30, 2026-13-01).
  */
 export function dayNumber(text: string): number | null {
+  // Claims of one batch share a few dates: a one-entry cache skips the arithmetic.
+  if (text === lastText) return lastDay;
+  const d = parseDay(text);
+  lastText = text;
+  lastDay = d;
+  return d;
+}
+
+let lastText = "";
+let lastDay: number | null = null;
+
+function parseDay(text: string): number | null {
   if (typeof text !== "string" || text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) {
     return null;
   }

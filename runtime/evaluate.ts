@@ -12,8 +12,8 @@
 import type { Claim, ClaimLine, ClaimResult, Finding, FindingCategory, FindingSeverity } from "./types.ts";
 import type { CodeRanges, DxSet, Op, TCond, TRule } from "./table.ts";
 import type { LoadedLayer, LoadedTable, AocRow, PtpRow } from "./load.ts";
-import { rulesInRanges } from "./load.ts";
-import { hasAnyModifier, inDxSet, inRanges, normalizeDx } from "./codes.ts";
+import { ptpPairIndex, rulesInRanges } from "./load.ts";
+import { codeSlot, hasAnyModifier, inDxSet, inRanges, normalizeDx } from "./codes.ts";
 import { ageOn, dayNumber } from "./dates.ts";
 import {
   EM_MODIFIERS,
@@ -61,13 +61,24 @@ interface Ctx {
   /** The current date-of-service group: 0-based line indexes in claim order. */
   group: number[];
   day: number;
-  /** The group's distinct codes and, for each, its lines. */
+  /** The group's distinct codes, their interned ids (-1: in no edit or index) and their lines. */
   codes: string[];
+  codeIdx: number[];
   codeLines: number[][];
   /** The current line (line scope, select cases), or -1. */
   cur: number;
-  /** Subject lines collected while evaluating a claim-scope condition (may repeat). */
+  /**
+   * Subject lines collected while evaluating a claim-scope condition (may repeat): the first
+   * `subjectLen` entries count. A counter, not `length =`, since truncating an array is a slow
+   * runtime call in V8.
+   */
   subject: number[];
+  subjectLen: number;
+  /** Per-line PTP modifier classes (MOD_* bits), computed once per claim when a PTP edit needs them. */
+  modFlags: Uint8Array;
+  /** Per line: its one distinct anatomic PTP modifier, "*" for two or more, "" for none. */
+  modAnatomic: string[];
+  modReady: boolean;
   findings: Finding[];
   /** Add-on lines whose listed primaries are on the claim: candidates for the fall-through. */
   addonsWithPrimaries: AddonWatch[];
@@ -135,11 +146,11 @@ function evalCond(c: TCond, x: Ctx, collect: boolean): boolean {
       const args = c.args;
       let any = false;
       for (let i = 0; i < args.length; i++) {
-        const mark = x.subject.length;
+        const mark = x.subjectLen;
         if (evalCond(args[i], x, collect)) {
           if (!collect) return true;
           any = true;
-        } else x.subject.length = mark;
+        } else x.subjectLen = mark;
       }
       return any;
     }
@@ -159,7 +170,7 @@ function evalCond(c: TCond, x: Ctx, collect: boolean): boolean {
         if (c.noDx !== undefined && pointsTo(x, l, c.noDx)) continue;
         if (!collect) return true;
         found = true;
-        x.subject.push(l);
+        x.subject[x.subjectLen++] = l;
       }
       return found;
     }
@@ -172,7 +183,7 @@ function evalCond(c: TCond, x: Ctx, collect: boolean): boolean {
       }
       const holds = cmp(total, c.op, c.n);
       if (holds && collect) {
-        for (let i = 0; i < g.length; i++) if (inRanges(c.set, x.lines[g[i]].code)) x.subject.push(g[i]);
+        for (let i = 0; i < g.length; i++) if (inRanges(c.set, x.lines[g[i]].code)) x.subject[x.subjectLen++] = g[i];
       }
       return holds;
     }
@@ -328,19 +339,12 @@ function missingNote(x: Ctx, rule: TRule, field: string): void {
   );
 }
 
-function collectCandidate(lt: LoadedTable, list: readonly number[], out: number[]): void {
-  const s = lt.scratch;
-  for (let i = 0; i < list.length; i++) {
-    const r = list[i];
-    if (s.mark[r] !== s.epoch) {
-      s.mark[r] = s.epoch;
-      out.push(r);
-    }
-  }
-}
-
-/** The rules that can fire in the group: indexed by its codes, by ranges holding them, and `always`. */
-function candidates(x: Ctx): number[] {
+/**
+ * The rules that can fire in the group, into `x.lt.scratch.cands`; returns how many: indexed by
+ * the group's codes, by the ranges holding them, and `always`. Duplicates are skipped with the
+ * epoch marks, so no set is allocated.
+ */
+function candidates(x: Ctx): number {
   const lt = x.lt;
   const s = lt.scratch;
   s.epoch = (s.epoch + 1) >>> 0;
@@ -349,23 +353,39 @@ function candidates(x: Ctx): number[] {
     s.mark.fill(0);
     s.epoch = 1;
   }
-  const out: number[] = [];
+  let n = 0;
   const layer = x.layer;
   for (let i = 0; i < x.codes.length; i++) {
-    const code = x.codes[i];
-    const exact = layer.byCode.get(code);
-    if (exact !== undefined) collectCandidate(lt, exact, out);
-    if (layer.ranges.points.length > 0) collectCandidate(lt, rulesInRanges(layer.ranges, code), out);
+    const id = x.codeIdx[i];
+    if (id >= 0) {
+      const exact = layer.byCodeId[id];
+      if (exact !== undefined) n = collectCandidate(lt, exact, n);
+    }
+    if (layer.ranges.points.length > 0) n = collectCandidate(lt, rulesInRanges(layer.ranges, x.codes[i]), n);
   }
-  collectCandidate(lt, layer.always, out);
-  return out;
+  return collectCandidate(lt, layer.always, n);
+}
+
+function collectCandidate(lt: LoadedTable, list: readonly number[], n: number): number {
+  const s = lt.scratch;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i];
+    if (s.mark[r] !== s.epoch) {
+      s.mark[r] = s.epoch;
+      s.cands[n++] = r;
+    }
+  }
+  return n;
 }
 
 function runRules(x: Ctx): void {
-  const cands = candidates(x);
   const lt = x.lt;
+  const layer = x.layer;
+  if (layer.always.length === 0 && !layer.hasByCode && layer.ranges.points.length === 0) return;
+  const count = candidates(x);
+  const cands = lt.scratch.cands;
   const claim = x.claim;
-  for (let ci = 0; ci < cands.length; ci++) {
+  for (let ci = 0; ci < count; ci++) {
     const r = cands[ci];
     const info = lt.ruleInfo[r];
     if (x.day < info.from || x.day > info.until) continue;
@@ -380,18 +400,17 @@ function runRules(x: Ctx): void {
         const l = g[i];
         if (!inRanges(subj, x.lines[l].code)) continue;
         x.cur = l;
-        x.subject.length = 0;
+        x.subjectLen = 0;
         if (evalCond(rule.when, x, false)) applyAction(x, rule, [l]);
       }
       x.cur = -1;
     } else {
       x.cur = -1;
-      x.subject.length = 0;
+      x.subjectLen = 0;
       if (evalCond(rule.when, x, true)) {
-        const subject = x.subject.slice().sort((a, b) => a - b);
-        let w = 0;
-        for (let i = 0; i < subject.length; i++) if (i === 0 || subject[i] !== subject[i - 1]) subject[w++] = subject[i];
-        subject.length = w;
+        const subject: number[] = [];
+        for (let i = 0; i < x.subjectLen; i++) if (!subject.includes(x.subject[i])) subject.push(x.subject[i]);
+        subject.sort((a, b) => a - b);
         applyAction(x, rule, subject);
       }
     }
@@ -422,36 +441,52 @@ const BYPASS_NONE = 0;
 const BYPASS = 1;
 const BYPASS_SAME_SITE = 2;
 
+/** The line carries 24, 25 or 57. */
+const MOD_EM = 1;
+/** The line carries an NCCI PTP modifier that is not anatomic (59, XS, 25, …). */
+const MOD_DISTINCT = 2;
+
+/** Classifies every line's modifiers once per claim, the first time a PTP edit asks. */
+function classifyModifiers(x: Ctx): void {
+  x.modReady = true;
+  for (let l = 0; l < x.lines.length; l++) {
+    const mods = x.lines[l].modifiers;
+    let flags = 0;
+    let anat = "";
+    if (mods !== undefined) {
+      for (let i = 0; i < mods.length; i++) {
+        const m = mods[i];
+        if (!isPtpModifier(m)) continue;
+        if (includesStr(EM_MODIFIERS, m)) flags |= MOD_EM;
+        if (!isAnatomicModifier(m)) flags |= MOD_DISTINCT;
+        else if (anat === "") anat = m;
+        else if (anat !== m) anat = "*";
+      }
+    }
+    x.modFlags[l] = flags;
+    x.modAnatomic[l] = anat;
+  }
+}
+
 /**
  * Whether a modifier shows the column-1 and column-2 lines distinct (indicator 1). For an E/M
  * pair only 24/25/57 on the E/M line count. Otherwise any NCCI PTP modifier on either line; when
  * the only one is the same anatomic modifier on both lines, BYPASS_SAME_SITE.
  */
-function ptpBypass(l1: ClaimLine, l2: ClaimLine, em1: boolean, em2: boolean): number {
-  if (em1 || em2) {
-    return (em1 && hasAnyModifier(l1.modifiers, EM_MODIFIERS)) || (em2 && hasAnyModifier(l2.modifiers, EM_MODIFIERS)) ? BYPASS : BYPASS_NONE;
-  }
-  let only: string | null = null;
-  let distinct = 0;
-  const m1 = l1.modifiers;
-  const m2 = l2.modifiers;
-  for (const mods of [m1, m2]) {
-    if (mods === undefined) continue;
-    for (let i = 0; i < mods.length; i++) {
-      const m = mods[i];
-      if (!isPtpModifier(m)) continue;
-      if (!isAnatomicModifier(m)) return BYPASS;
-      if (only !== m) {
-        distinct++;
-        only = m;
-      }
-    }
-  }
-  if (distinct === 0) return BYPASS_NONE;
-  if (distinct === 1 && only !== null && m1 !== undefined && m2 !== undefined && m1.includes(only) && m2.includes(only)) {
-    return BYPASS_SAME_SITE;
-  }
-  return BYPASS;
+function ptpBypass(x: Ctx, l1: number, l2: number, em1: boolean, em2: boolean): number {
+  const f1 = x.modFlags[l1];
+  const f2 = x.modFlags[l2];
+  if (em1 || em2) return (em1 && (f1 & MOD_EM) !== 0) || (em2 && (f2 & MOD_EM) !== 0) ? BYPASS : BYPASS_NONE;
+  if (((f1 | f2) & MOD_DISTINCT) !== 0) return BYPASS;
+  const a1 = x.modAnatomic[l1];
+  const a2 = x.modAnatomic[l2];
+  if (a1 === "" && a2 === "") return BYPASS_NONE;
+  return a1 === a2 && a1 !== "*" ? BYPASS_SAME_SITE : BYPASS;
+}
+
+function ptpOrigin(layer: LoadedLayer, prefix: string, source: string, a: string, b: string): FindingOrigin | null {
+  const id = `${prefix}.${a}.${b}`;
+  return isDisabled(layer, id) ? null : { id, category: "ptp", severity: "error", message: "", source };
 }
 
 function runPtp(x: Ctx): void {
@@ -459,46 +494,53 @@ function runPtp(x: Ctx): void {
   const codes = x.codes;
   const n = codes.length;
   if (n < 2) return;
-  for (const t of layer.ptp) {
+  const ids = x.codeIdx;
+  for (let ti = 0; ti < layer.ptp.length; ti++) {
+    const t = layer.ptp[ti];
     for (let i = 0; i < n; i++) {
+      const ia = ids[i];
+      if (ia < 0 || t.start[ia] === t.start[ia + 1]) continue;
       const a = codes[i];
-      const byCol2 = t.pairs.get(a);
-      if (byCol2 === undefined) continue;
       for (let j = 0; j < n; j++) {
-        if (j === i) continue;
-        const b = codes[j];
-        const rows = byCol2.get(b);
-        if (rows === undefined) continue;
-        const ind = ptpIndicator(rows, x.day);
+        if (j === i || ids[j] < 0) continue;
+        const pair = ptpPairIndex(t, ia, ids[j]);
+        if (pair < 0) continue;
+        const fixed = t.fixedInd[pair];
+        const ind = fixed >= 0 ? fixed : ptpIndicator(t.rows[pair], x.day);
         if (ind !== 0 && ind !== 1) continue;
-        const id = `${t.meta.idPrefix}.${a}.${b}`;
-        if (isDisabled(layer, id)) continue;
+        const b = codes[j];
         const em1 = isEmCode(a);
         const em2 = isEmCode(b);
-        const origin: FindingOrigin = { id, category: "ptp", severity: "error", message: "", source: t.meta.source };
         const col1 = x.codeLines[i];
         const col2 = x.codeLines[j];
         if (ind === 0) {
+          const origin = ptpOrigin(layer, t.meta.idPrefix, t.meta.source, a, b);
+          if (origin === null) continue;
           const related = toLineNumbers(col1);
-          for (const l2 of col2) {
-            x.findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(0, l2 + 1, null), ptpMessage(a, b, 0, em1 || em2)));
-          }
+          const message = ptpMessage(a, b, 0, em1 || em2);
+          for (const l2 of col2) x.findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(0, l2 + 1, null), message));
           continue;
         }
-        for (const l2 of col2) {
-          const denied: number[] = [];
-          const sameSite: number[] = [];
-          for (const l1 of col1) {
-            const r = ptpBypass(x.lines[l1], x.lines[l2], em1, em2);
-            if (r === BYPASS_NONE) denied.push(l1);
-            else if (r === BYPASS_SAME_SITE) sameSite.push(l1);
+        if (!x.modReady) classifyModifiers(x);
+        for (let k = 0; k < col2.length; k++) {
+          const l2 = col2[k];
+          // Allocated only when needed: on clean claims most indicator-1 pairs are bypassed.
+          let denied: number[] | null = null;
+          let sameSite: number[] | null = null;
+          for (let m = 0; m < col1.length; m++) {
+            const r = ptpBypass(x, col1[m], l2, em1, em2);
+            if (r === BYPASS_NONE) (denied ??= []).push(col1[m]);
+            else if (r === BYPASS_SAME_SITE) (sameSite ??= []).push(col1[m]);
           }
-          if (denied.length > 0) {
+          if (denied === null && sameSite === null) continue;
+          const origin = ptpOrigin(layer, t.meta.idPrefix, t.meta.source, a, b);
+          if (origin === null) break;
+          if (denied !== null) {
             const related = toLineNumbers(denied);
             const emLines = em1 ? related : em2 ? [l2 + 1] : null;
             x.findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(1, l2 + 1, emLines), ptpMessage(a, b, 1, em1 || em2)));
-          } else if (sameSite.length > 0) {
-            const mod = sharedAnatomic(x.lines[sameSite[0]], x.lines[l2]);
+          } else if (sameSite !== null) {
+            const mod = x.modAnatomic[l2];
             x.findings.push(
               makeFinding({ ...origin, severity: "warning" }, [l2 + 1], toLineNumbers(sameSite), undefined, ptpSameSiteMessage(a, b, mod)),
             );
@@ -509,19 +551,16 @@ function runPtp(x: Ctx): void {
   }
 }
 
-function sharedAnatomic(l1: ClaimLine, l2: ClaimLine): string {
-  for (const m of l1.modifiers ?? []) if (isAnatomicModifier(m) && (l2.modifiers ?? []).includes(m)) return m;
-  return "";
-}
-
 function runMue(x: Ctx): void {
   const layer = x.layer;
   for (const t of layer.mue) {
     for (let i = 0; i < x.codes.length; i++) {
+      const cid = x.codeIdx[i];
+      if (cid < 0) continue;
+      const max = t.limit[cid];
+      if (max < 0) continue;
+      const mai = t.mai[cid] as 1 | 2 | 3;
       const code = x.codes[i];
-      const lim = t.limits.get(code);
-      if (lim === undefined) continue;
-      const [max, mai] = lim;
       const ls = x.codeLines[i];
       let total = 0;
       let over = false;
@@ -569,9 +608,11 @@ function runAoc(x: Ctx): void {
   const day = x.day;
   for (const t of layer.aoc) {
     for (let i = 0; i < x.codes.length; i++) {
-      const addon = x.codes[i];
-      const rows = t.addons.get(addon);
+      const cid = x.codeIdx[i];
+      if (cid < 0) continue;
+      const rows = t.rows[cid];
       if (rows === undefined) continue;
+      const addon = x.codes[i];
       let type = 0;
       let present: number[] | null = null;
       for (let k = 0; k < rows.length; k++) {
@@ -613,6 +654,9 @@ function runAoc(x: Ctx): void {
 function runAddonFallThrough(x: Ctx): void {
   const watch = x.addonsWithPrimaries;
   if (watch.length === 0) return;
+  let anyError = false;
+  for (const f of x.findings) if (f.severity === "error" && f.lines.length > 0) anyError = true;
+  if (!anyError) return;
   const errorLine = new Uint8Array(x.lines.length);
   for (const f of x.findings) if (f.severity === "error") for (const l of f.lines) errorLine[l - 1] = 1;
   const fallen = new Uint8Array(watch.length);
@@ -680,11 +724,69 @@ export function runtimeNote(id: string, category: FindingCategory, severity: Fin
   return makeFinding({ id, category, severity, message, source: RUNTIME_SOURCE }, []);
 }
 
+/** IDENTITY[n] = [0, 1, …, n-1]: the group of a claim whose lines share one date (read-only). */
+const IDENTITY: number[][] = Array.from({ length: 51 }, (_, n) => Array.from({ length: n }, (_, i) => i));
+
 /**
- * Evaluates a claim that passed the input checks. `lineDays[i]` is line i's date of service
- * (its own or the claim's) as a day number.
+ * The one evaluation context, reused for every claim: evaluation is synchronous and never
+ * re-entered. Arrays are replaced, not truncated (`length = 0` is a slow runtime call in V8).
  */
-export function evaluateChecked(lt: LoadedTable, claim: Claim, lineDays: readonly number[]): ClaimResult {
+const X: Ctx = {
+  lt: null as unknown as LoadedTable,
+  layer: null as unknown as LoadedLayer,
+  claim: null as unknown as Claim,
+  lines: [],
+  dx: [],
+  payer: "",
+  birthDay: null,
+  group: [],
+  day: 0,
+  codes: [],
+  codeIdx: [],
+  codeLines: [],
+  cur: -1,
+  subject: [],
+  subjectLen: 0,
+  modFlags: new Uint8Array(64),
+  modAnatomic: [],
+  modReady: false,
+  findings: [],
+  addonsWithPrimaries: [],
+};
+
+/** Evaluates one date-of-service group: rules, then PTP, MUE and add-on edits. */
+function runGroup(x: Ctx, group: number[], dayOfService: number): void {
+  const codes: string[] = [];
+  const codeLines: number[][] = [];
+  for (let i = 0; i < group.length; i++) {
+    const l = group[i];
+    const code = x.lines[l].code;
+    const j = codes.indexOf(code);
+    if (j < 0) {
+      codes.push(code);
+      codeLines.push([l]);
+    } else codeLines[j].push(l);
+  }
+  const codeIdx: number[] = [];
+  const bySlot = x.lt.codeIdBySlot;
+  // Claim codes passed the schema's code pattern, so codeSlot is never -1 here.
+  for (let j = 0; j < codes.length; j++) codeIdx.push(bySlot[codeSlot(codes[j])]);
+  x.codes = codes;
+  x.codeIdx = codeIdx;
+  x.codeLines = codeLines;
+  x.group = group;
+  x.day = dayOfService;
+  runRules(x);
+  runPtp(x);
+  runMue(x);
+  runAoc(x);
+}
+
+/**
+ * Evaluates a claim that passed the input checks (`checkClaimInto` returned null): every line
+ * has a real date of service, every dx pointer is in range.
+ */
+export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   const findings: Finding[] = [];
   const payer = claim.payer ?? lt.defaultLayer;
   let layer = lt.layers.get(payer);
@@ -692,62 +794,60 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim, lineDays: readonl
     layer = lt.layers.get(lt.defaultLayer) as LoadedLayer;
     findings.push(runtimeNote(UNKNOWN_PAYER_RULE, "coverage", "info", unknownPayerMessage(payer, layer.name)));
   }
-  const dx: string[] = new Array(claim.diagnoses.length);
-  for (let i = 0; i < dx.length; i++) dx[i] = normalizeDx(claim.diagnoses[i]);
+  const x = X;
+  const dx: string[] = [];
+  const diagnoses = claim.diagnoses;
+  for (let i = 0; i < diagnoses.length; i++) dx.push(normalizeDx(diagnoses[i]));
   const birth = claim.patient?.birthDate;
-  const x: Ctx = {
-    lt,
-    layer,
-    claim,
-    lines: claim.lines,
-    dx,
-    payer,
-    birthDay: birth === undefined ? null : dayNumber(birth),
-    group: [],
-    day: 0,
-    codes: [],
-    codeLines: [],
-    cur: -1,
-    subject: [],
-    findings,
-    addonsWithPrimaries: [],
-  };
+  const lines = claim.lines;
+  x.lt = lt;
+  x.layer = layer;
+  x.claim = claim;
+  x.lines = lines;
+  x.dx = dx;
+  x.payer = payer;
+  x.birthDay = birth === undefined ? null : dayNumber(birth);
+  x.cur = -1;
+  x.subjectLen = 0;
+  x.modReady = false;
+  x.findings = findings;
+  x.addonsWithPrimaries = [];
   runIcd(x);
 
-  // Group lines by date of service, in order of first appearance.
-  const n = claim.lines.length;
-  const days: number[] = [];
-  const groups: number[][] = [];
+  const n = lines.length;
+  const claimDay = claim.serviceDate === undefined ? 0 : (dayNumber(claim.serviceDate) as number);
+  let oneDate = true;
   for (let i = 0; i < n; i++) {
-    const d = lineDays[i];
-    const k = days.indexOf(d);
-    if (k < 0) {
-      days.push(d);
-      groups.push([i]);
-    } else groups[k].push(i);
+    const d = lines[i].serviceDate;
+    if (d !== undefined && dayNumber(d) !== claimDay) oneDate = false;
   }
-  for (let k = 0; k < groups.length; k++) {
-    const g = groups[k];
-    const codes: string[] = [];
-    const codeLines: number[][] = [];
-    for (const l of g) {
-      const code = claim.lines[l].code;
-      const j = codes.indexOf(code);
-      if (j < 0) {
-        codes.push(code);
-        codeLines.push([l]);
-      } else codeLines[j].push(l);
+  // A claim without its own date has dated lines only: group them (claimDay 0 is a placeholder).
+  if (oneDate && claim.serviceDate !== undefined) runGroup(x, IDENTITY[n], claimDay);
+  else {
+    // Group lines by date of service, in order of first appearance.
+    const days: number[] = [];
+    const groups: number[][] = [];
+    for (let i = 0; i < n; i++) {
+      const own = lines[i].serviceDate;
+      const d = own === undefined ? claimDay : (dayNumber(own) as number);
+      const k = days.indexOf(d);
+      if (k < 0) {
+        days.push(d);
+        groups.push([i]);
+      } else groups[k].push(i);
     }
-    x.group = g;
-    x.day = days[k];
-    x.codes = codes;
-    x.codeLines = codeLines;
-    runRules(x);
-    runPtp(x);
-    runMue(x);
-    runAoc(x);
+    for (let k = 0; k < groups.length; k++) runGroup(x, groups[k], days[k]);
   }
   runAddonFallThrough(x);
+  // Drop references to the claim so the shared context does not keep it alive.
+  x.claim = null as unknown as Claim;
+  x.lines = [];
+  x.group = [];
+  x.codes = [];
+  x.codeIdx = [];
+  x.codeLines = [];
+  x.findings = [];
+  x.addonsWithPrimaries = [];
   sortFindings(findings);
   return { claimId: claim.id, verdict: verdictOf(findings), findings, layer: layer.name };
 }

@@ -6,10 +6,10 @@
  *     if (!loaded.ok) throw new Error(loaded.errors[0].message);
  *     const result = evaluate(loaded.table, claim);   // { claimId, verdict, findings, layer }
  */
-import type { EvalResult, Finding, InvalidResult, InputError } from "./types.ts";
+import type { Claim, EvalResult, Finding, InvalidResult, InputError } from "./types.ts";
 import type { LoadedTable } from "./load.ts";
 import { evaluateChecked, runtimeNote } from "./evaluate.ts";
-import { checkClaim, claimIdOf } from "./validate.ts";
+import { checkClaimInto, claimIdOf } from "./validate.ts";
 import { duplicateIdMessage, sortFindings, verdictOf } from "./findings.ts";
 
 export { loadTable } from "./load.ts";
@@ -44,9 +44,9 @@ function invalid(claimId: string | null, errors: InputError[], line?: number): I
  * on user input.
  */
 export function evaluate(table: LoadedTable, claim: unknown): EvalResult {
-  const checked = checkClaim(claim);
-  if (!checked.ok) return invalid(claimIdOf(claim), checked.errors);
-  return evaluateChecked(table, checked.value.claim, checked.value.lineDays);
+  const errors = checkClaimInto(claim);
+  if (errors !== null) return invalid(claimIdOf(claim), errors);
+  return evaluateChecked(table, claim as Claim);
 }
 
 /** Same as `evaluate` (the name style.md uses). */

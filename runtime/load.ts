@@ -11,6 +11,7 @@
 import validateTableSchema from "./generated/validate-table.js";
 import type { ValidatorError } from "./generated/validate-table.js";
 import { FORMAT_VERSION } from "./table.ts";
+import { CODE_SLOTS, codeSlot } from "./codes.ts";
 import type { AocTable, DecisionTable, MueTable, PtpTable, TRule } from "./table.ts";
 
 /** One table-load problem: where in the table (JSON pointer), a stable code, what is wrong. */
@@ -25,22 +26,108 @@ export type PtpRow = [number | null, number | null, 0 | 1 | 9];
 /** An add-on row: [editType, primary, primaryDeletionDay|null, editEffectiveDay|null, editDeletionDay|null]. */
 export type AocRow = [1 | 2 | 3, string, number | null, number | null, number | null];
 
-/** A PTP table ready for lookups: column 1 → column 2 → rows. */
+/**
+ * A PTP table ready for lookups, as a compressed sparse row matrix over interned code ids
+ * (`LoadedTable.codeIds`): the column-2 ids of column-1 id `a` sit sorted in
+ * `col2[start[a] .. start[a+1])`, and a pair's position there indexes `rows` and `fixedInd`.
+ * A claim touches only the few segments of its own codes, which stay in cache; a hash over all
+ * pairs would spread its probes over megabytes (measured: about twice as slow per claim).
+ */
 export interface LoadedPtp {
   meta: PtpTable;
-  pairs: Map<string, Map<string, PtpRow[]>>;
+  /** Segment starts by column-1 id; length nCodes + 1. */
+  start: Int32Array;
+  /** Column-2 ids, sorted within each segment. */
+  col2: Int32Array;
+  /** By pair position: the rows. */
+  rows: PtpRow[][];
+  /**
+   * By pair position: the strictest indicator when every row of the pair is undated (the
+   * common case, answered without touching the rows), or -1 when the rows must be checked
+   * against the date.
+   */
+  fixedInd: Int8Array;
 }
 
-/** An MUE table ready for lookups: code → [units, MAI]. */
+/** An MUE table ready for lookups: by code id, the limit (-1 = none) and the MAI. */
 export interface LoadedMue {
   meta: MueTable;
-  limits: Map<string, [number, 1 | 2 | 3]>;
+  limit: Int32Array;
+  mai: Uint8Array;
 }
 
-/** An add-on table ready for lookups: add-on code → rows. */
+/** An add-on table ready for lookups: by code id, the add-on's rows. */
 export interface LoadedAoc {
   meta: AocTable;
-  addons: Map<string, AocRow[]>;
+  rows: (AocRow[] | undefined)[];
+}
+
+/** The pair position of (column-1 id, column-2 id), or -1 (binary search in a's segment). */
+export function ptpPairIndex(t: LoadedPtp, a: number, b: number): number {
+  let lo = t.start[a];
+  let hi = t.start[a + 1] - 1;
+  const col2 = t.col2;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = col2[mid];
+    if (v < b) lo = mid + 1;
+    else if (v > b) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** The rows of the pair (column-1 id, column-2 id), or undefined. */
+export function ptpRowsById(t: LoadedPtp, a: number, b: number): PtpRow[] | undefined {
+  const i = ptpPairIndex(t, a, b);
+  return i < 0 ? undefined : t.rows[i];
+}
+
+/** The rows of the pair (column 1, column 2) by code, or undefined (tests, tools). */
+export function ptpRows(lt: LoadedTable, t: LoadedPtp, col1: string, col2: string): PtpRow[] | undefined {
+  const a = lt.codeIds.get(col1);
+  const b = lt.codeIds.get(col2);
+  return a === undefined || b === undefined ? undefined : ptpRowsById(t, a, b);
+}
+
+const LOCAL = 2097152; // 2^21: room for a segment's local index beside the column-2 id
+
+/** Builds the CSR matrix of a PTP table from (a, b) id pairs and their rows. */
+function buildPtpMatrix(meta: PtpTable, ab: number[], rowsIn: PtpRow[][], nCodes: number): LoadedPtp {
+  const n = rowsIn.length;
+  const start = new Int32Array(nCodes + 1);
+  for (let r = 0; r < n; r++) start[ab[2 * r] + 1]++;
+  for (let a = 0; a < nCodes; a++) start[a + 1] += start[a];
+  const fill = start.slice(0, nCodes);
+  const order = new Int32Array(n);
+  for (let r = 0; r < n; r++) order[fill[ab[2 * r]]++] = r;
+  const col2 = new Int32Array(n);
+  const rows: PtpRow[][] = new Array(n);
+  const fixedInd = new Int8Array(n);
+  for (let a = 0; a < nCodes; a++) {
+    const s0 = start[a];
+    const len = start[a + 1] - s0;
+    if (len === 0) continue;
+    const seg = new Float64Array(len);
+    for (let k = 0; k < len; k++) seg[k] = ab[2 * order[s0 + k] + 1] * LOCAL + k;
+    seg.sort();
+    for (let k = 0; k < len; k++) {
+      const r = order[s0 + (seg[k] % LOCAL)];
+      const p = s0 + k;
+      col2[p] = ab[2 * r + 1];
+      rows[p] = rowsIn[r];
+      let ind = 9;
+      for (const row of rowsIn[r]) {
+        if (row[0] !== null || row[1] !== null) {
+          ind = -1;
+          break;
+        }
+        if (row[2] < ind) ind = row[2];
+      }
+      fixedInd[p] = ind;
+    }
+  }
+  return { meta, start, col2, rows, fixedInd };
 }
 
 /**
@@ -57,7 +144,10 @@ export interface RangeIndex {
 /** A layer ready for evaluation. */
 export interface LoadedLayer {
   name: string;
-  byCode: Map<string, number[]>;
+  /** By code id: the rules indexed under exactly that code. */
+  byCodeId: (number[] | undefined)[];
+  /** Whether `byCodeId` has any entry. */
+  hasByCode: boolean;
   ranges: RangeIndex;
   always: number[];
   ptp: LoadedPtp[];
@@ -87,6 +177,10 @@ export interface LoadedTable {
   readonly defaultLayer: string;
   readonly layers: ReadonlyMap<string, LoadedLayer>;
   readonly rules: readonly TRule[];
+  /** Every procedure code the edits and rule indexes mention → a small integer id. */
+  readonly codeIds: ReadonlyMap<string, number>;
+  /** The same ids by `codeSlot(code)` (-1: not mentioned), for the hot path. */
+  readonly codeIdBySlot: Int32Array;
   readonly ruleInfo: readonly RuleInfo[];
   readonly billable: ReadonlySet<string>;
   /** Billable codes, sorted: header suggestions are a binary search away. */
@@ -98,7 +192,7 @@ export interface LoadedTable {
    * for the current group, so candidate sets need no allocation. Safe because evaluation is
    * synchronous and never re-entered.
    */
-  readonly scratch: { mark: Uint32Array; epoch: number };
+  readonly scratch: { mark: Uint32Array; epoch: number; cands: Int32Array };
 }
 
 export type LoadTableResult = { ok: true; table: LoadedTable } | { ok: false; errors: TableError[] };
@@ -169,9 +263,33 @@ export function loadTable(json: unknown): LoadTableResult {
     if (errors.length < MAX_ERRORS) errors.push({ pointer, code: "DR4004", message });
   };
 
-  const ptps = table.edits.ptp.map((t, i) => loadPtp(t, `/edits/ptp/${i}`, fail));
-  const mues = table.edits.mue.map((t, i) => loadMue(t, `/edits/mue/${i}`, fail));
-  const aocs = table.edits.aoc.map((t, i) => loadAoc(t, `/edits/aoc/${i}`, fail));
+  const codeIds = new Map<string, number>();
+  const idOf = (code: string): number => {
+    let id = codeIds.get(code);
+    if (id === undefined) codeIds.set(code, (id = codeIds.size));
+    return id;
+  };
+  // Intern every code first, so all per-code arrays can have their final size.
+  for (const t of table.edits.ptp) {
+    for (const col1 in t.pairs) {
+      idOf(col1);
+      const inner = t.pairs[col1] as unknown;
+      if (isObject(inner)) for (const col2 in inner) idOf(col2);
+    }
+  }
+  for (const t of table.edits.mue) for (const code in t.limits) idOf(code);
+  for (const t of table.edits.aoc) for (const code in t.addons) idOf(code);
+  for (const layer of Object.values(table.layers)) for (const code in layer.index.byCode) idOf(code);
+  const nCodes = codeIds.size;
+  const codeIdBySlot = new Int32Array(CODE_SLOTS).fill(-1);
+  for (const [code, id] of codeIds) {
+    const slot = codeSlot(code);
+    if (slot >= 0) codeIdBySlot[slot] = id;
+  }
+
+  const ptps = table.edits.ptp.map((t, i) => loadPtp(t, `/edits/ptp/${i}`, fail, codeIds, nCodes));
+  const mues = table.edits.mue.map((t, i) => loadMue(t, `/edits/mue/${i}`, fail, codeIds, nCodes));
+  const aocs = table.edits.aoc.map((t, i) => loadAoc(t, `/edits/aoc/${i}`, fail, codeIds, nCodes));
 
   const nRules = table.rules.length;
   const checkIndexes = (list: number[], n: number, pointer: string, what: string) => {
@@ -189,10 +307,12 @@ export function loadTable(json: unknown): LoadTableResult {
     checkIndexes(layer.ptp, ptps.length, `${p}/ptp`, "ptp table");
     checkIndexes(layer.mue, mues.length, `${p}/mue`, "mue table");
     checkIndexes(layer.aoc, aocs.length, `${p}/aoc`, "aoc table");
-    const byCode = new Map<string, number[]>();
+    const byCodeId: (number[] | undefined)[] = new Array(nCodes).fill(undefined);
+    let hasByCode = false;
     for (const [code, list] of Object.entries(layer.index.byCode)) {
       checkIndexes(list, nRules, `${p}/index/byCode/${esc(code)}`, "rule");
-      byCode.set(code, list);
+      byCodeId[codeIds.get(code) as number] = list;
+      hasByCode = true;
     }
     layer.index.byRange.forEach((r, i) => {
       if (r[2] >= nRules) fail(`${p}/index/byRange/${i}/2`, `rule index ${r[2]} is out of range (the table has ${nRules})`);
@@ -206,7 +326,8 @@ export function loadTable(json: unknown): LoadTableResult {
     }
     layers.set(name, {
       name,
-      byCode,
+      byCodeId,
+      hasByCode,
       ranges: buildRangeIndex(layer.index.byRange),
       always: layer.index.always,
       ptp: layer.ptp.map((i) => ptps[i]).filter((t) => t !== undefined),
@@ -244,12 +365,14 @@ export function loadTable(json: unknown): LoadTableResult {
       defaultLayer: table.defaultLayer,
       layers,
       rules: table.rules,
+      codeIds,
+      codeIdBySlot,
       ruleInfo,
       billable: new Set(billableSorted),
       billableSorted,
       headers: new Set(splitCodes(table.icd10.headers)),
       icdVersion: table.icd10.version,
-      scratch: { mark: new Uint32Array(table.rules.length), epoch: 0 },
+      scratch: { mark: new Uint32Array(table.rules.length), epoch: 0, cands: new Int32Array(table.rules.length) },
     },
   };
 }
@@ -265,27 +388,23 @@ function isSorted(a: string[]): boolean {
   return true;
 }
 
-/** Whether a key has the 5-character procedure-code shape (cheaper than a regex per key). */
+/** Whether a key has the procedure-code shape (cheaper than a regex per key). */
 function isCodeKey(k: string): boolean {
-  if (k.length !== 5) return false;
-  for (let i = 1; i < 4; i++) {
-    const c = k.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
+  return codeSlot(k) >= 0;
 }
 
 type Fail = (pointer: string, message: string) => void;
 
-function loadPtp(t: PtpTable, p: string, fail: Fail): LoadedPtp {
-  const pairs = new Map<string, Map<string, PtpRow[]>>();
+function loadPtp(t: PtpTable, p: string, fail: Fail, codeIds: Map<string, number>, nCodes: number): LoadedPtp {
+  const ab: number[] = [];
+  const rowsList: PtpRow[][] = [];
   for (const col1 in t.pairs) {
     const inner = t.pairs[col1] as unknown;
     if (!isCodeKey(col1) || !isObject(inner)) {
       fail(`${p}/pairs/${esc(col1)}`, `ptp column 1 \`${col1}\` must be a procedure code mapping to column 2 codes`);
       continue;
     }
-    const m = new Map<string, PtpRow[]>();
+    const a = codeIds.get(col1) as number;
     for (const col2 in inner) {
       const rows = inner[col2];
       let ok = isCodeKey(col2) && Array.isArray(rows) && rows.length > 0;
@@ -301,28 +420,31 @@ function loadPtp(t: PtpTable, p: string, fail: Fail): LoadedPtp {
         fail(`${p}/pairs/${esc(col1)}/${esc(col2)}`, `ptp rows of \`${col1}\`/\`${col2}\` must be [effectiveDay|null, deletionDay|null, 0|1|9]`);
         continue;
       }
-      m.set(col2, rows as PtpRow[]);
+      ab.push(a, codeIds.get(col2) as number);
+      rowsList.push(rows as PtpRow[]);
     }
-    pairs.set(col1, m);
   }
-  return { meta: t, pairs };
+  return buildPtpMatrix(t, ab, rowsList, nCodes);
 }
 
-function loadMue(t: MueTable, p: string, fail: Fail): LoadedMue {
-  const limits = new Map<string, [number, 1 | 2 | 3]>();
+function loadMue(t: MueTable, p: string, fail: Fail, codeIds: Map<string, number>, nCodes: number): LoadedMue {
+  const limit = new Int32Array(nCodes).fill(-1);
+  const mai = new Uint8Array(nCodes);
   for (const code in t.limits) {
     const v = t.limits[code] as unknown;
-    if (!isCodeKey(code) || !Array.isArray(v) || v.length !== 2 || !Number.isInteger(v[0]) || v[0] < 0 || (v[1] !== 1 && v[1] !== 2 && v[1] !== 3)) {
+    if (!isCodeKey(code) || !Array.isArray(v) || v.length !== 2 || !Number.isInteger(v[0]) || v[0] < 0 || v[0] > 2147483647 || (v[1] !== 1 && v[1] !== 2 && v[1] !== 3)) {
       fail(`${p}/limits/${esc(code)}`, `mue limit of \`${code}\` must be [units, 1|2|3]`);
       continue;
     }
-    limits.set(code, v as [number, 1 | 2 | 3]);
+    const id = codeIds.get(code) as number;
+    limit[id] = v[0];
+    mai[id] = v[1];
   }
-  return { meta: t, limits };
+  return { meta: t, limit, mai };
 }
 
-function loadAoc(t: AocTable, p: string, fail: Fail): LoadedAoc {
-  const addons = new Map<string, AocRow[]>();
+function loadAoc(t: AocTable, p: string, fail: Fail, codeIds: Map<string, number>, nCodes: number): LoadedAoc {
+  const byId: (AocRow[] | undefined)[] = new Array(nCodes).fill(undefined);
   for (const code in t.addons) {
     const rows = t.addons[code] as unknown;
     let ok = isCodeKey(code) && Array.isArray(rows);
@@ -341,9 +463,9 @@ function loadAoc(t: AocTable, p: string, fail: Fail): LoadedAoc {
       fail(`${p}/addons/${esc(code)}`, `aoc rows of \`${code}\` must be [1|2|3, primary, primaryDeletionDay|null, editEffectiveDay|null, editDeletionDay|null]`);
       continue;
     }
-    addons.set(code, rows as AocRow[]);
+    byId[codeIds.get(code) as number] = rows as AocRow[];
   }
-  return { meta: t, addons };
+  return { meta: t, rows: byId };
 }
 
 function lowerBound(points: string[], code: string): number {

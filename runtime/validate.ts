@@ -14,12 +14,6 @@ import type { ValidatorError } from "./generated/validate-claim.js";
 import type { Claim, InputError } from "./types.ts";
 import { dayNumber } from "./dates.ts";
 
-/** A claim that passed every input check, with the day number of each line's date of service. */
-export interface CheckedClaim {
-  claim: Claim;
-  lineDays: number[];
-}
-
 /** What a field's valid values are, by JSON pointer with array indexes as `*`. */
 const EXPECTED: Record<string, string> = {
   "": "a claim object with `id`, `diagnoses` and `lines`",
@@ -165,12 +159,15 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * Checks a claim: schema first (every error at once), then pointers and dates.
  * Never throws on user input.
  */
-export function checkClaim(data: unknown): { ok: true; value: CheckedClaim } | { ok: false; errors: InputError[] } {
+export function checkClaim(data: unknown): { ok: true; claim: Claim } | { ok: false; errors: InputError[] } {
+  const errors = checkClaimInto(data);
+  return errors === null ? { ok: true, claim: data as Claim } : { ok: false, errors };
+}
+
+/** The allocation-free form of `checkClaim` for the hot path: the errors, or null for a valid claim. */
+export function checkClaimInto(data: unknown): InputError[] | null {
   if (!isPlainObject(data)) {
-    return {
-      ok: false,
-      errors: [{ pointer: "", code: "DR5002", message: `the record is ${show(data)}, not a claim: expected ${EXPECTED[""]}` }],
-    };
+    return [{ pointer: "", code: "DR5002", message: `the record is ${show(data)}, not a claim: expected ${EXPECTED[""]}` }];
   }
   if (!validateClaimSchema(data)) {
     const errors: InputError[] = [];
@@ -183,27 +180,30 @@ export function checkClaim(data: unknown): { ok: true; value: CheckedClaim } | {
         errors.push(ie);
       }
     }
-    return { ok: false, errors };
+    return errors;
   }
   const claim = data;
-  const errors: InputError[] = [];
+  let errors: InputError[] | null = null;
+  const fail = (e: InputError) => {
+    (errors ??= []).push(e);
+  };
   const nDx = claim.diagnoses.length;
   let claimDay: number | null = null;
   if (claim.serviceDate !== undefined) {
     claimDay = dayNumber(claim.serviceDate);
-    if (claimDay === null) errors.push(notADate("/serviceDate", claim.serviceDate));
+    if (claimDay === null) fail(notADate("/serviceDate", claim.serviceDate));
   }
   const birth = claim.patient?.birthDate;
-  if (birth !== undefined && dayNumber(birth) === null) errors.push(notADate("/patient/birthDate", birth));
-  const lineDays: number[] = new Array(claim.lines.length);
-  const undated: number[] = [];
-  for (let i = 0; i < claim.lines.length; i++) {
-    const line = claim.lines[i];
+  if (birth !== undefined && dayNumber(birth) === null) fail(notADate("/patient/birthDate", birth));
+  const lines = claim.lines;
+  let undated: number[] | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
     const ptrs = line.dxPointers;
     if (ptrs !== undefined) {
       for (let j = 0; j < ptrs.length; j++) {
         if (ptrs[j] > nDx) {
-          errors.push({
+          fail({
             pointer: `/lines/${i}/dxPointers/${j}`,
             code: "DR5008",
             message: `line ${i + 1} dx pointer ${ptrs[j]} points past the ${nDx} diagnos${nDx === 1 ? "is" : "es"}: expected a number from 1 to ${nDx}`,
@@ -212,29 +212,24 @@ export function checkClaim(data: unknown): { ok: true; value: CheckedClaim } | {
       }
     }
     if (line.serviceDate !== undefined) {
-      const d = dayNumber(line.serviceDate);
-      if (d === null) errors.push(notADate(`/lines/${i}/serviceDate`, line.serviceDate));
-      lineDays[i] = d ?? 0;
+      if (dayNumber(line.serviceDate) === null) fail(notADate(`/lines/${i}/serviceDate`, line.serviceDate));
     } else if (claim.serviceDate === undefined) {
-      undated.push(i + 1);
-      lineDays[i] = 0;
-    } else {
-      lineDays[i] = claimDay ?? 0;
+      (undated ??= []).push(i + 1);
     }
   }
-  if (undated.length > 0) {
+  if (undated !== null) {
+    const u: number[] = undated;
     const which =
-      undated.length === claim.lines.length
+      u.length === lines.length
         ? "no line has a date of service"
-        : `line${undated.length > 1 ? "s" : ""} ${undated.join(", ")} ha${undated.length > 1 ? "ve" : "s"} no date of service`;
-    errors.push({
+        : `line${u.length > 1 ? "s" : ""} ${u.join(", ")} ha${u.length > 1 ? "ve" : "s"} no date of service`;
+    fail({
       pointer: "/serviceDate",
       code: "DR5009",
       message: `${which}: expected a claim \`serviceDate\` or a \`serviceDate\` on every line (\`YYYY-MM-DD\`)`,
     });
   }
-  if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, value: { claim, lineDays } };
+  return errors;
 }
 
 function notADate(pointer: string, text: string): InputError {

@@ -1,6 +1,7 @@
 /** loadTable: accepted shapes, and errors with JSON pointers for everything it rejects. */
 import { describe, expect, it } from "vitest";
 import { loadTable } from "../../runtime/index.ts";
+import { ptpRows } from "../../runtime/load.ts";
 import { has, makeTable, rule, set } from "../support/tables.ts";
 
 function errors(input: unknown) {
@@ -18,7 +19,10 @@ describe("loadTable", () => {
     if (a.ok && b.ok) {
       expect(a.table.defaultLayer).toBe("cms");
       expect([...a.table.layers.keys()]).toEqual(["cms"]);
-      expect(a.table.layers.get("cms")?.ptp[0].pairs.get("11102")?.get("11100")).toEqual([[null, null, 1]]);
+      const ptp = a.table.layers.get("cms")!.ptp[0];
+      expect(ptpRows(a.table, ptp, "11102", "11100")).toEqual([[null, null, 1]]);
+      expect(ptpRows(a.table, ptp, "11100", "11102")).toBeUndefined();
+      expect(ptpRows(a.table, ptp, "99999", "11102")).toBeUndefined();
       expect(b.table.rules).toEqual(a.table.rules);
     }
   });
