@@ -6,6 +6,7 @@ import { ExitCode, processIo, type Io } from "./io.ts";
 import * as compile from "./commands/compile.ts";
 import * as evalCmd from "./commands/eval.ts";
 import * as testCmd from "./commands/test.ts";
+import * as audit from "./commands/audit.ts";
 
 interface Command {
   readonly summary: string;
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, Command> = {
   compile: { summary: "compile rule files to a decision table", run: compile.run },
   eval: { summary: "evaluate claims (JSON or NDJSON) against a table", run: evalCmd.run },
   test: { summary: "run the test blocks of rule files (--coverage)", run: testCmd.run },
+  audit: { summary: "evaluate a batch (837P, FHIR, CSV, JSON) and write an HTML audit report", run: audit.run },
 };
 
 export const USAGE = `usage: dermrules <command> [options]
@@ -26,8 +28,10 @@ ${Object.entries(COMMANDS)
   .join("\n")}
 
   dermrules compile <dir|file…> -o table.json [--format human|json]
-  dermrules eval --table table.json [--json] <claim.json | claims.ndjson | ->
+  dermrules eval --table table.json [--json] [--format 837|fhir|csv|json] [--payer-map map.json] <claims | ->
   dermrules test <dir|file…> [--coverage] [--json]
+  dermrules audit --table table.json <claims | -> --html report.html [--json summary.json]
+                  [--format 837|fhir|csv|json] [--payer-map map.json] [--progress auto|always|never]
 `;
 
 /** Runs one command line; never throws (an internal error is reported and exits 2). */
