@@ -5,6 +5,7 @@
 import { ExitCode, processIo, type Io } from "./io.ts";
 import * as compile from "./commands/compile.ts";
 import * as evalCmd from "./commands/eval.ts";
+import * as fmt from "./commands/fmt.ts";
 import * as testCmd from "./commands/test.ts";
 import * as audit from "./commands/audit.ts";
 
@@ -16,6 +17,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   compile: { summary: "compile rule files to a decision table", run: compile.run },
   eval: { summary: "evaluate claims (JSON or NDJSON) against a table", run: evalCmd.run },
+  fmt: { summary: "format rule files in the canonical layout (--check, --write, --diff)", run: fmt.run },
   test: { summary: "run the test blocks of rule files (--coverage)", run: testCmd.run },
   audit: { summary: "evaluate a batch (837P, FHIR, CSV, JSON) and write an HTML audit report", run: audit.run },
 };
@@ -32,6 +34,7 @@ ${Object.entries(COMMANDS)
   dermrules test <dir|file…> [--coverage] [--json]
   dermrules audit --table table.json <claims | -> --html report.html [--json summary.json]
                   [--format 837|fhir|csv|json] [--payer-map map.json] [--progress auto|always|never]
+  dermrules fmt [--check | --write | --diff] <dir|file…>   (no flag: one file or \`-\` to stdout)
 `;
 
 /** Runs one command line; never throws (an internal error is reported and exits 2). */

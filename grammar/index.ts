@@ -27,6 +27,7 @@ export {
   printRules,
   printItem,
   printRuleHead,
+  layoutRuleHead,
   printCond,
   printAction,
   printMeta,

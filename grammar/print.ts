@@ -3,14 +3,17 @@
  * canonical layout of the rule language. `dermrules fmt` (grammar/format.ts) is built on it.
  *
  * The layout, construct by construct:
- * - a rule head (`when … ACTION`) on one line; its metadata lines below it, indented two
- *   spaces, in the fixed order of {@link META_ORDER} (a stable sort: repeated lines keep their
- *   order, so the compiler's "first one wins" still picks the same line);
+ * - a rule head (`when … ACTION`) on one line when it fits in {@link LINE_WIDTH} columns;
+ *   a longer one is broken by {@link layoutRuleHead} (action on its own line, the condition
+ *   broken before its `and`s / `or`s); its metadata lines below it, indented two spaces, in
+ *   the fixed order of {@link META_ORDER} (a stable sort: repeated lines keep their order, so
+ *   the compiler's "first one wins" still picks the same line);
  * - `override ID` on its own line, a replacing `when …` body and the metadata indented below;
  * - `codes NAME = …` on one line when it fits in {@link LINE_WIDTH} columns; otherwise
  *   `codes NAME =` and the items filled into indented lines; one item per line when comments
  *   sit among the items, so that each comment stays beside its item;
- * - select cases and test-block lines indented two spaces, `}` on its own line; a test block
+ * - select cases (one line each, however long: a decision table reads by rows) and test-block
+ *   lines indented two spaces, `}` on its own line; a test block
  *   prints `claim`, then the `line`s, then the `expect`s, each with its attributes in one order;
  * - one space around operators and after commas, `dx in`, `claim dx in`, `effective … until …`,
  *   `sex F` / `sex in M, F`, `limit S to N` (`per line` only when it is per line);
@@ -103,13 +106,15 @@ function oneOrIn(values: readonly { readonly text: string }[]): string {
 
 /** A condition as an argument of `and` / `or` / `not`, in parentheses where the grammar needs them. */
 function printOperand(c: A.Cond, parent: "and" | "or" | "not"): string {
-  // The parser builds flat and/or lists and gives `not` only an atom or a `not`; an AST built
-  // by hand may nest differently, and parentheses keep its meaning when it is printed.
-  const needsParens =
-    (parent === "not" && (c.kind === "and" || c.kind === "or")) ||
-    (parent === "and" && (c.kind === "and" || c.kind === "or")) ||
-    (parent === "or" && c.kind === "or");
-  return needsParens ? `(${printCond(c)})` : printCond(c);
+  return needsParens(c, parent) ? `(${printCond(c)})` : printCond(c);
+}
+
+/**
+ * The parser builds flat and/or lists and gives `not` only an atom, a `not` or parentheses;
+ * an AST built by hand may nest differently, and parentheses keep its meaning in print.
+ */
+function needsParens(c: A.Cond, parent: "and" | "or" | "not"): boolean {
+  return (parent !== "or" && (c.kind === "and" || c.kind === "or")) || (parent === "or" && c.kind === "or");
 }
 
 /** A condition in canonical form: `17003 count > 14 and not dx in L57.0`. */
@@ -257,6 +262,134 @@ export function printRuleHead(r: A.Rule): string {
   return parts.join(" ");
 }
 
+// ---------------------------------------------------------------- long rule heads
+
+/**
+ * A small Wadler-style document for the one construct that is laid out by width: a rule
+ * head that does not fit on one line. A `line` is a space when its group fits on the line,
+ * a line break (at the current nesting) when it does not.
+ */
+type Doc = string | readonly Doc[] | { readonly line: true } | { readonly group: Doc } | { readonly nest: number; readonly doc: Doc };
+
+const LINE: Doc = { line: true };
+const group = (doc: Doc): Doc => ({ group: doc });
+const nest = (n: number, doc: Doc): Doc => ({ nest: n, doc });
+
+function isDocList(doc: Doc): doc is readonly Doc[] {
+  return Array.isArray(doc);
+}
+
+function joinDocs(parts: readonly Doc[], separator: Doc): Doc[] {
+  return parts.flatMap((p, i) => (i === 0 ? [p] : [separator, p]));
+}
+
+/** A condition as a document: and/or lists break before their operators, parentheses nest by four. */
+function condDoc(c: A.Cond): Doc {
+  const operand = (arg: A.Cond, parent: "and" | "or" | "not"): Doc =>
+    needsParens(arg, parent) ? ["(", nest(4, condDoc(arg)), ")"] : condDoc(arg);
+  switch (c.kind) {
+    case "and":
+      return group(joinDocs(c.args.map((a) => operand(a, "and")), [LINE, "and "]));
+    case "or":
+      return group(joinDocs(c.args.map((a) => operand(a, "or")), [LINE, "or "]));
+    case "not":
+      return ["not ", operand(c.arg, "not")];
+    case "paren":
+      return ["(", nest(4, condDoc(c.inner)), ")"];
+    default:
+      return printCond(c);
+  }
+}
+
+type Mode = "flat" | "break";
+interface Command {
+  readonly indent: number;
+  readonly mode: Mode;
+  readonly doc: Doc;
+}
+
+/** Whether the commands fit in `width` columns up to their first line break (Wadler's `fits`). */
+function fits(width: number, next: Command, rest: readonly Command[]): boolean {
+  const stack: Command[] = [next];
+  let restIndex = rest.length - 1;
+  let left = width;
+  for (;;) {
+    let cmd = stack.pop();
+    if (cmd === undefined) {
+      if (restIndex < 0) return true;
+      cmd = rest[restIndex--]!;
+    }
+    const { indent, mode, doc } = cmd;
+    if (typeof doc === "string") {
+      left -= doc.length;
+      if (left < 0) return false;
+    } else if (isDocList(doc)) {
+      for (let i = doc.length - 1; i >= 0; i--) stack.push({ indent, mode, doc: doc[i]! });
+    } else if ("line" in doc) {
+      if (mode === "break") return true;
+      left -= 1;
+      if (left < 0) return false;
+    } else if ("group" in doc) {
+      stack.push({ indent, mode, doc: doc.group });
+    } else {
+      stack.push({ indent: indent + doc.nest, mode, doc: doc.doc });
+    }
+  }
+}
+
+/** Renders a document whose first line starts at column `indent` (continuation lines carry their indentation). */
+function renderDoc(doc: Doc, indent: number, width: number): string {
+  const stack: Command[] = [{ indent, mode: "break", doc }];
+  let out = "";
+  let column = indent;
+  for (;;) {
+    const cmd = stack.pop();
+    if (cmd === undefined) return out;
+    const { indent: ind, mode, doc: d } = cmd;
+    if (typeof d === "string") {
+      out += d;
+      column += d.length;
+    } else if (isDocList(d)) {
+      for (let i = d.length - 1; i >= 0; i--) stack.push({ indent: ind, mode, doc: d[i]! });
+    } else if ("line" in d) {
+      if (mode === "flat") {
+        out += " ";
+        column += 1;
+      } else {
+        out += `\n${" ".repeat(ind)}`;
+        column = ind;
+      }
+    } else if ("group" in d) {
+      const flat: Command = { indent: ind, mode: "flat", doc: d.group };
+      stack.push(mode === "flat" || fits(width - column, flat, stack) ? flat : { indent: ind, mode: "break", doc: d.group });
+    } else {
+      stack.push({ indent: ind + d.nest, mode, doc: d.doc });
+    }
+  }
+}
+
+/**
+ * A rule head laid out for a line that starts at column `indent`: on one line when it fits in
+ * {@link LINE_WIDTH}; otherwise the action goes on a line of its own (two spaces in, like the
+ * metadata), a line-scope rule's `and CONDITION` starts a line four spaces in, and a condition
+ * that still does not fit breaks before each `and` / `or` of its list, parenthesised lists
+ * four spaces further in, the `)` ending their last line.
+ */
+export function layoutRuleHead(r: A.Rule, indent = 0): string {
+  const flat = printRuleHead(r);
+  if (indent + flat.length <= LINE_WIDTH) return flat;
+  const action = nest(2, [LINE, printAction(r.action)]);
+  let doc: Doc;
+  if (r.scope === "line") {
+    const subject = printSet(r.subject ?? { kind: "set", items: [], span: r.span });
+    const condition = r.condition ? nest(4, [LINE, "and ", condDoc(r.condition)]) : [];
+    doc = group([`when line ${subject}`, condition, action]);
+  } else {
+    doc = group(["when ", r.condition ? nest(4, condDoc(r.condition)) : [], action]);
+  }
+  return renderDoc(doc, indent, LINE_WIDTH);
+}
+
 // ---------------------------------------------------------------- test blocks
 
 function printClaim(c: A.TestClaim): string {
@@ -367,11 +500,11 @@ class LineBuilder {
       case "set-decl":
         return this.setDeclUnits(item);
       case "rule":
-        return [this.unit(0, printRuleHead(item), item.span.start, item.action.span.end), ...this.metaUnits(item.meta)];
+        return [this.unit(0, layoutRuleHead(item, 0), item.span.start, item.action.span.end), ...this.metaUnits(item.meta)];
       case "override": {
         const head = this.unit(0, `override ${item.target.text}`, item.span.start, item.target.span.end);
         const body = item.rule
-          ? [this.unit(2, printRuleHead(item.rule), item.rule.span.start, item.rule.action.span.end)]
+          ? [this.unit(2, layoutRuleHead(item.rule, 2), item.rule.span.start, item.rule.action.span.end)]
           : [];
         return [head, ...body, ...this.metaUnits(item.meta)];
       }
@@ -415,15 +548,41 @@ class LineBuilder {
     }
   }
 
+  /**
+   * Whether, printed one item per line, some comment of the declaration would sit among its
+   * lines (and so needs that layout to stay beside its item). Comments that would go above
+   * the declaration (own-line ones before `=`) or end its last line (a single comment after
+   * the last item's code) do not count. The question has the same answer on the printed
+   * text, which keeps the layout stable.
+   */
+  private commentsAmongItems(d: A.SetDecl, eq: number): boolean {
+    const text = this.text;
+    if (text === undefined) return false;
+    const lastItem = d.value.items[d.value.items.length - 1]!;
+    let onLastItem = 0;
+    for (const c of this.comments) {
+      if (c.span.start <= d.span.start || c.span.start >= d.span.end) continue;
+      const before = codeBefore(text, c.span.start);
+      if (before === undefined) {
+        if (c.span.start > eq) return true;
+      } else if (before >= lastItem.span.start) {
+        if (++onLastItem > 1) return true;
+      } else {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** `codes NAME = …`: one line, filled lines, or one item per line (see the file header). */
   private setDeclUnits(d: A.SetDecl): Unit[] {
     const head = `${d.setKind} ${d.name.text} =`;
     const items = d.value.items;
-    const commented = this.comments.some((c) => c.span.start > d.span.start && c.span.start < d.span.end);
+    const eq = this.punct(d.name.span.end, "=");
+    const commented = this.commentsAmongItems(d, eq);
     const oneLine = `${head} ${printSet(d.value)}`;
     if (!commented && oneLine.length <= LINE_WIDTH) return [this.unit(0, oneLine, d.span.start, d.span.end)];
 
-    const eq = this.punct(d.name.span.end, "=");
     const out = [this.unit(0, head, d.span.start, eq + 1)];
     const last = items.length - 1;
     if (commented) {
