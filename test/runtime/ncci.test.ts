@@ -103,6 +103,19 @@ describe("PTP", () => {
     expect(em([], ["25"])).toHaveLength(1);
   });
 
+  it("an E/M pair of two E/M codes: 25 on either line bypasses", () => {
+    const spec = { ptp: { "99214": { "99213": open(1) } } };
+    expect(run(spec, [{ code: "99214", units: 1 }, { code: "99213", units: 1 }]).findings).toHaveLength(1);
+    expect(run(spec, [{ code: "99214", units: 1, modifiers: ["25"] }, { code: "99213", units: 1 }]).findings).toEqual([]);
+    expect(run(spec, [{ code: "99214", units: 1 }, { code: "99213", units: 1, modifiers: ["25"] }]).findings).toEqual([]);
+  });
+
+  it("the E/M fix names every denied E/M line", () => {
+    const r = run({ ptp: { "99213": { "11102": open(1) } } }, [{ code: "99213", units: 1 }, { code: "99213", units: 1, serviceDate: "2024-05-15" }, { code: "11102", units: 1 }]);
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0]).toMatchObject({ lines: [3], related: [1, 2], fix: { op: "add-modifier", lines: [1, 2], modifier: "25" } });
+  });
+
   it("same anatomic modifier on both lines: bypassed with a warning; different sites pass clean", () => {
     const spec = { ptp: { "11102": { "11300": open(1) } } };
     const r = run(spec, [{ code: "11102", units: 1, modifiers: ["RT"] }, { code: "11300", units: 1, modifiers: ["RT"] }]);

@@ -1,6 +1,6 @@
 /** Compiled rules on hand-built tables: every action, every condition kind, scopes, windows, layers. */
 import { describe, expect, it } from "vitest";
-import { evaluate, evaluateBatch } from "../../runtime/index.ts";
+import { createBatchEvaluator, evaluate, evaluateBatch } from "../../runtime/index.ts";
 import type { ClaimResult, EvalResult, Finding } from "../../runtime/index.ts";
 import type { TCond, TRule } from "../../runtime/table.ts";
 import { TRUE, and, claim, day, has, loaded, not, or, rule, set } from "../support/tables.ts";
@@ -357,5 +357,29 @@ describe("batches", () => {
     expect((out[1] as ClaimResult).findings).toEqual([
       { rule: "dermrules.batch.duplicate-id", category: "policy", severity: "warning", lines: [], message: "claim id `C1` appears more than once in this batch", source: "dermrules runtime" },
     ]);
+  });
+});
+
+describe("stream evaluator", () => {
+  it("takes NDJSON text with line numbers and parsed records alike", () => {
+    const next = createBatchEvaluator(loaded());
+    const c = claim([{ code: "17000", units: 1 }]);
+    expect(next(JSON.stringify(c), 1)).toMatchObject({ claimId: "C1", verdict: "clean" });
+    expect(next("{oops", 2)).toMatchObject({ claimId: null, line: 2, verdict: "invalid" });
+    expect(next(c)).toMatchObject({ claimId: "C1", verdict: "review" });
+  });
+});
+
+describe("line scope with claim-wide actions", () => {
+  it("forbid-codes from each current line; require-codes checks the whole group", () => {
+    const f = rule({ id: "t.lf", scope: "line", subject: set("17004"), action: { k: "forbid-codes", set: set("17000", "17003") } });
+    const found = run([f], [{ code: "17004", units: 1 }, { code: "17000", units: 1 }, { code: "17004", units: 1 }]);
+    expect(found.map((x) => [x.lines, x.related])).toEqual([
+      [[2], [1]],
+      [[2], [3]],
+    ]);
+    const r = rule({ id: "t.lr", scope: "line", subject: set("17003"), action: { k: "require-codes", set: set("17000") } });
+    expect(run([r], [{ code: "17003", units: 1 }, { code: "17003", units: 1 }]).map((x) => x.lines)).toEqual([[1], [2]]);
+    expect(run([r], [{ code: "17003", units: 1 }, { code: "17000", units: 1 }])).toEqual([]);
   });
 });
