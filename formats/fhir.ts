@@ -347,11 +347,12 @@ function processResource(value: unknown, options: FhirOptions, resolver: Resolve
     });
     return;
   }
-  if (REMEMBERED.has(value.resourceType)) {
-    remember(value as Known);
+  // NDJSON: other resources may be referenced by later claims. A document must be a Claim or a Bundle.
+  if (line !== undefined) {
+    if (REMEMBERED.has(value.resourceType)) remember(value as Known);
     return;
   }
-  if (line === undefined) {
+  {
     out.push({
       kind: "diagnostic",
       diagnostic: { code: "DR5202", severity: "error", message: `a \`${value.resourceType}\` resource: expected a \`Claim\` or a \`Bundle\` of them`, ...at(value.resourceType) },
