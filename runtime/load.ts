@@ -92,8 +92,18 @@ export function ptpRows(lt: LoadedTable, t: LoadedPtp, col1: string, col2: strin
 
 const LOCAL = 2097152; // 2^21: room for a segment's local index beside the column-2 id
 
-/** Builds the CSR matrix of a PTP table from (a, b) id pairs and their rows. */
-function buildPtpMatrix(meta: PtpTable, ab: number[], rowsIn: PtpRow[][], nCodes: number): LoadedPtp {
+/** A PTP table read but not yet indexed (the code count is known only after every table is read). */
+interface PtpDraft {
+  /** (column-1 id, column-2 id) per pair, flattened. */
+  ab: number[];
+  rows: PtpRow[][];
+  /** Per pair: the fixed indicator, or -1 (see LoadedPtp.fixedInd). */
+  fixed: number[];
+}
+
+/** Builds the CSR matrix of a PTP table. */
+function buildPtpMatrix(meta: PtpTable, draft: PtpDraft, nCodes: number): LoadedPtp {
+  const { ab, rows: rowsIn, fixed } = draft;
   const n = rowsIn.length;
   const start = new Int32Array(nCodes + 1);
   for (let r = 0; r < n; r++) start[ab[2 * r] + 1]++;
@@ -116,15 +126,7 @@ function buildPtpMatrix(meta: PtpTable, ab: number[], rowsIn: PtpRow[][], nCodes
       const p = s0 + k;
       col2[p] = ab[2 * r + 1];
       rows[p] = rowsIn[r];
-      let ind = 9;
-      for (const row of rowsIn[r]) {
-        if (row[0] !== null || row[1] !== null) {
-          ind = -1;
-          break;
-        }
-        if (row[2] < ind) ind = row[2];
-      }
-      fixedInd[p] = ind;
+      fixedInd[p] = fixed[r];
     }
   }
   return { meta, start, col2, rows, fixedInd };
@@ -264,30 +266,28 @@ export function loadTable(json: unknown): LoadTableResult {
   };
 
   const codeIds = new Map<string, number>();
+  const codeIdBySlot = new Int32Array(CODE_SLOTS).fill(-1);
+  /** The id of a code, interning it; -1 for a key without the procedure-code shape. */
   const idOf = (code: string): number => {
-    let id = codeIds.get(code);
-    if (id === undefined) codeIds.set(code, (id = codeIds.size));
+    const slot = codeSlot(code);
+    if (slot < 0) return -1;
+    let id = codeIdBySlot[slot];
+    if (id < 0) {
+      id = codeIds.size;
+      codeIdBySlot[slot] = id;
+      codeIds.set(code, id);
+    }
     return id;
   };
-  // Intern every code first, so all per-code arrays can have their final size.
-  for (const t of table.edits.ptp) {
-    for (const col1 in t.pairs) {
-      idOf(col1);
-      const inner = t.pairs[col1] as unknown;
-      if (isObject(inner)) for (const col2 in inner) idOf(col2);
-    }
-  }
+  // Intern every code first (PTP while reading its rows: one pass over the biggest map), so the
+  // per-code arrays can have their final size.
+  const ptpDrafts = table.edits.ptp.map((t, i) => readPtp(t, `/edits/ptp/${i}`, fail, idOf));
   for (const t of table.edits.mue) for (const code in t.limits) idOf(code);
   for (const t of table.edits.aoc) for (const code in t.addons) idOf(code);
   for (const layer of Object.values(table.layers)) for (const code in layer.index.byCode) idOf(code);
   const nCodes = codeIds.size;
-  const codeIdBySlot = new Int32Array(CODE_SLOTS).fill(-1);
-  for (const [code, id] of codeIds) {
-    const slot = codeSlot(code);
-    if (slot >= 0) codeIdBySlot[slot] = id;
-  }
 
-  const ptps = table.edits.ptp.map((t, i) => loadPtp(t, `/edits/ptp/${i}`, fail, codeIds, nCodes));
+  const ptps = ptpDrafts.map((d, i) => buildPtpMatrix(table.edits.ptp[i], d, nCodes));
   const mues = table.edits.mue.map((t, i) => loadMue(t, `/edits/mue/${i}`, fail, codeIds, nCodes));
   const aocs = table.edits.aoc.map((t, i) => loadAoc(t, `/edits/aoc/${i}`, fail, codeIds, nCodes));
 
@@ -311,7 +311,12 @@ export function loadTable(json: unknown): LoadTableResult {
     let hasByCode = false;
     for (const [code, list] of Object.entries(layer.index.byCode)) {
       checkIndexes(list, nRules, `${p}/index/byCode/${esc(code)}`, "rule");
-      byCodeId[codeIds.get(code) as number] = list;
+      const id = codeIds.get(code);
+      if (id === undefined) {
+        fail(`${p}/index/byCode/${esc(code)}`, `index key \`${code}\` is not a procedure code`);
+        continue;
+      }
+      byCodeId[id] = list;
       hasByCode = true;
     }
     layer.index.byRange.forEach((r, i) => {
@@ -395,36 +400,44 @@ function isCodeKey(k: string): boolean {
 
 type Fail = (pointer: string, message: string) => void;
 
-function loadPtp(t: PtpTable, p: string, fail: Fail, codeIds: Map<string, number>, nCodes: number): LoadedPtp {
+/** Checks a PTP table's rows and collects its pairs as (column-1 id, column-2 id) and rows. */
+function readPtp(t: PtpTable, p: string, fail: Fail, idOf: (code: string) => number): PtpDraft {
   const ab: number[] = [];
+  const fixed: number[] = [];
   const rowsList: PtpRow[][] = [];
   for (const col1 in t.pairs) {
     const inner = t.pairs[col1] as unknown;
-    if (!isCodeKey(col1) || !isObject(inner)) {
+    const a = idOf(col1);
+    if (a < 0 || !isObject(inner)) {
       fail(`${p}/pairs/${esc(col1)}`, `ptp column 1 \`${col1}\` must be a procedure code mapping to column 2 codes`);
       continue;
     }
-    const a = codeIds.get(col1) as number;
     for (const col2 in inner) {
       const rows = inner[col2];
-      let ok = isCodeKey(col2) && Array.isArray(rows) && rows.length > 0;
+      const b = idOf(col2);
+      let ok = b >= 0 && Array.isArray(rows) && rows.length > 0;
+      // The strictest indicator when every row is undated, else -1 (one pass over the rows).
+      let ind = 9;
       if (ok) {
         for (const r of rows as unknown[]) {
           if (!Array.isArray(r) || r.length !== 3 || !isDay(r[0]) || !isDay(r[1]) || (r[2] !== 0 && r[2] !== 1 && r[2] !== 9)) {
             ok = false;
             break;
           }
+          if (r[0] !== null || r[1] !== null) ind = -1;
+          else if (ind >= 0 && r[2] < ind) ind = r[2];
         }
       }
       if (!ok) {
         fail(`${p}/pairs/${esc(col1)}/${esc(col2)}`, `ptp rows of \`${col1}\`/\`${col2}\` must be [effectiveDay|null, deletionDay|null, 0|1|9]`);
         continue;
       }
-      ab.push(a, codeIds.get(col2) as number);
+      ab.push(a, b);
       rowsList.push(rows as PtpRow[]);
+      fixed.push(ind);
     }
   }
-  return buildPtpMatrix(t, ab, rowsList, nCodes);
+  return { ab, rows: rowsList, fixed };
 }
 
 function loadMue(t: MueTable, p: string, fail: Fail, codeIds: Map<string, number>, nCodes: number): LoadedMue {

@@ -76,6 +76,9 @@ describe("loadTable", () => {
     const u = makeTable() as any;
     u.defaultLayer = "acme";
     expect(errors(u)[0]).toMatchObject({ pointer: "/defaultLayer", code: "DR4004" });
+    const w = makeTable() as any;
+    w.layers.cms.index.byCode["1700"] = [];
+    expect(errors(w)[0]).toMatchObject({ pointer: "/layers/cms/index/byCode/1700", code: "DR4004" });
     const v = makeTable({ layers: { acme: { extends: "nope" } } });
     expect(errors(v)[0]).toMatchObject({ pointer: "/layers/acme/extends" });
   });
