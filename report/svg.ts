@@ -103,10 +103,14 @@ export function columnChart(title: string, columns: readonly Column[], opts: { w
   const plotH = height - bottom - top;
   const plotW = width - left - 8;
   const totals = columns.map((c) => c.stacks.reduce((s, x) => s + Math.max(0, x.value), 0));
-  const max = niceCeil(Math.max(1, ...totals));
+  // Whole-number ticks at a round step (1, 2, 2.5, 5 × 10^k), four or five of them.
+  const step = Math.max(1, niceCeil(Math.max(1, ...totals) / 4));
+  const intStep = Number.isInteger(step) ? step : Math.ceil(step);
+  const max = intStep * Math.max(1, Math.ceil(Math.max(1, ...totals) / intStep));
   const slot = columns.length > 0 ? plotW / columns.length : plotW;
   const barW = Math.max(1, Math.min(40, slot * 0.7));
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(max * f));
+  const ticks: number[] = [];
+  for (let t = 0; t <= max; t += intStep) ticks.push(t);
   const grid = ticks
     .map((t) => {
       const y = top + plotH - (t / max) * plotH;
