@@ -499,7 +499,7 @@ function runPtp(x: Ctx): void {
     const t = layer.ptp[ti];
     for (let i = 0; i < n; i++) {
       const ia = ids[i];
-      if (ia < 0 || t.start[ia] === t.start[ia + 1]) continue;
+      if (ia < 0 || t.mask[ia] < 0) continue;
       const a = codes[i];
       for (let j = 0; j < n; j++) {
         if (j === i || ids[j] < 0) continue;
