@@ -89,6 +89,7 @@ interface AddonWatch {
   addon: string;
   line: number;
   primaryLines: number[];
+  fallen: boolean;
 }
 
 function cmp(a: number, op: Op, b: number): boolean {
@@ -227,14 +228,16 @@ function evalCond(c: TCond, x: Ctx, collect: boolean): boolean {
   }
 }
 
-/** 0-based lines → sorted 1-based line numbers, without repeats. */
+/** 0-based lines → sorted 1-based line numbers, without repeats (insertion sort: lists are short). */
 function toLineNumbers(lines: readonly number[]): number[] {
   const out: number[] = [];
-  for (let i = 0; i < lines.length; i++) out.push(lines[i] + 1);
-  out.sort((a, b) => a - b);
-  let w = 0;
-  for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[w++] = out[i];
-  out.length = w;
+  for (let i = 0; i < lines.length; i++) {
+    const v = lines[i] + 1;
+    let j = out.length - 1;
+    while (j >= 0 && out[j] > v) j--;
+    if (j >= 0 && out[j] === v) continue;
+    out.splice(j + 1, 0, v);
+  }
   return out;
 }
 
@@ -631,7 +634,7 @@ function runAoc(x: Ctx): void {
       if (isDisabled(layer, id)) continue;
       if (present !== null) {
         const origin: FindingOrigin = { id, category: "addon", severity: "error", message: "", source: t.meta.source };
-        for (const l of x.codeLines[i]) x.addonsWithPrimaries.push({ origin, addon, line: l, primaryLines: present });
+        for (const l of x.codeLines[i]) x.addonsWithPrimaries.push({ origin, addon, line: l, primaryLines: present, fallen: false });
         continue;
       }
       if (type === 2) continue;
@@ -657,28 +660,32 @@ function runAddonFallThrough(x: Ctx): void {
   let anyError = false;
   for (const f of x.findings) if (f.severity === "error" && f.lines.length > 0) anyError = true;
   if (!anyError) return;
-  const errorLine = new Uint8Array(x.lines.length);
+  const errorLine = ERROR_LINE.fill(0);
   for (const f of x.findings) if (f.severity === "error") for (const l of f.lines) errorLine[l - 1] = 1;
-  const fallen = new Uint8Array(watch.length);
   let changed = true;
   while (changed) {
     changed = false;
     for (let w = 0; w < watch.length; w++) {
-      if (fallen[w]) continue;
       const item = watch[w];
+      if (item.fallen) continue;
       let all = true;
       for (const p of item.primaryLines) if (!errorLine[p]) all = false;
       if (!all) continue;
-      fallen[w] = 1;
+      item.fallen = true;
       changed = true;
       errorLine[item.line] = 1;
-      const denied = [...new Set(item.primaryLines.map((p) => x.lines[p].code))].sort();
+      const denied: string[] = [];
+      for (const p of item.primaryLines) if (!denied.includes(x.lines[p].code)) denied.push(x.lines[p].code);
+      denied.sort();
       x.findings.push(
         makeFinding(item.origin, [item.line + 1], toLineNumbers(item.primaryLines), undefined, aocPrimaryDeniedMessage(item.addon, denied)),
       );
     }
   }
 }
+
+/** Scratch: which lines carry an error finding (claims have at most 50 lines). */
+const ERROR_LINE = new Uint8Array(64);
 
 /** Up to `max` billable codes that start with `prefix` (the billable list is sorted). */
 export function billableUnder(lt: LoadedTable, prefix: string, max: number): string[] {
