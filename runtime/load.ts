@@ -1,8 +1,10 @@
 /**
  * Loading a decision table: parse, check the format version, validate against the generated
  * table schema, check the bulk edit rows and cross references, and build the lookup
- * structures once (Maps for PTP pairs, MUE limits, add-on rows; Sets for ICD-10-CM; per-layer
- * rule indexes), so evaluation never scans.
+ * structures once, so evaluation never scans: procedure codes interned to small ids (a Map,
+ * plus a dense array by `codeSlot` for the hot path); PTP pairs in per-column-1 hash segments;
+ * MUE limits and add-on rows in arrays by code id; Sets for ICD-10-CM; per-layer rule indexes
+ * (by code id, an elementary-interval index for ranges, `always`).
  *
  * Codes (DR4xxx, table load): DR4001 not JSON · DR4002 unsupported formatVersion ·
  * DR4003 schema mismatch · DR4004 inconsistent table (bad edit row, index out of range,
