@@ -2,7 +2,9 @@
  * The committed validators are exactly what the generator writes today, import nothing, and
  * runtime/ bundles for the browser with no module from outside it.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { TARGETS as targets, generate } from "../../scripts/generate-validators.ts";
 import { checkIsolation } from "../../scripts/check-isolation.ts";
@@ -49,6 +51,16 @@ describe("runtime isolation", () => {
     const report = await checkIsolation("runtime/index.ts", "runtime/generated");
     expect(report.ok).toBe(false);
     expect(report.problems.some((p) => p.includes("module outside runtime/generated/: runtime/evaluate.ts"))).toBe(true);
+  });
+
+  it("fails on an unresolvable or Node-only import", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dr-iso-"));
+    const entry = join(dir, "entry.ts");
+    writeFileSync(entry, 'import { readFileSync } from "node:fs";\nimport x from "definitely-not-a-package";\nexport const y = [readFileSync, x];\n');
+    const report = await checkIsolation(entry, "runtime");
+    expect(report.ok).toBe(false);
+    expect(report.problems.join("\n")).toMatch(/node:fs/);
+    expect(report.problems.join("\n")).toMatch(/definitely-not-a-package/);
   });
 
   it("no runtime source imports node:, ajv, chevrotain, grammar/ or compiler/", () => {
