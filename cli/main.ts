@@ -8,6 +8,8 @@ import * as evalCmd from "./commands/eval.ts";
 import * as fmt from "./commands/fmt.ts";
 import * as testCmd from "./commands/test.ts";
 import * as audit from "./commands/audit.ts";
+import * as diff from "./commands/diff.ts";
+import * as explain from "./commands/explain.ts";
 
 interface Command {
   readonly summary: string;
@@ -20,6 +22,8 @@ const COMMANDS: Record<string, Command> = {
   fmt: { summary: "format rule files in the canonical layout (--check, --write, --diff)", run: fmt.run },
   test: { summary: "run the test blocks of rule files (--coverage)", run: testCmd.run },
   audit: { summary: "evaluate a batch (837P, FHIR, CSV, JSON) and write an HTML audit report", run: audit.run },
+  diff: { summary: "semantic diff of two rule sets, tables or git revisions: rules, NCCI rows, behaviour", run: diff.run },
+  explain: { summary: "explain why each finding fired, or why a rule did not", run: explain.run },
 };
 
 export const USAGE = `usage: dermrules <command> [options]
@@ -35,6 +39,9 @@ ${Object.entries(COMMANDS)
   dermrules audit --table table.json <claims | -> --html report.html [--json summary.json]
                   [--format 837|fhir|csv|json] [--payer-map map.json] [--progress auto|always|never]
   dermrules fmt [--check | --write | --diff] <dir|file…>   (no flag: one file or \`-\` to stdout)
+  dermrules diff <base> <head> [--json | --markdown] [--claims corpus.ndjson] [--fail-on-change]
+                 (folders of rules, or two compiled tables; or --git A..B -- <paths>)
+  dermrules explain --table table.json <claim.json | claims.ndjson | -> [--rule ID]… [--json] [--all]
 `;
 
 /** Runs one command line; never throws (an internal error is reported and exits 2). */

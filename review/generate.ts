@@ -1,0 +1,909 @@
+/**
+ * Claims aimed at what changed: the behaviour search of `dermrules diff`.
+ *
+ * For each changed rule (both versions), PTP pair, MUE code, add-on code or diagnosis, the
+ * generator builds claims that sit on the boundary of the change:
+ * 1. seeds: for every way the rule's condition can hold (its disjunctive normal form), a claim
+ *    that makes that term true, plus the variants the action cares about (the required code
+ *    present or not, the modifier carried or not, units at the limit and one over, each case
+ *    of a select table);
+ * 2. neighbours: each seed changed in one place, to every value the conditions of either
+ *    version compare with (units n-1, n, n+1; codes at both ends of every range and just
+ *    outside; modifiers in and out of each set; diagnoses in and out; dates at the edges of
+ *    each effective window; ages, facts and sites at each threshold);
+ * 3. random claims drawn from the same values.
+ * Every claim is valid (the runtime would accept it). Nothing here decides what changed: the
+ * caller evaluates every claim on both tables, so a claim can only ever be a true witness.
+ */
+import { codeAtRank, codeRank, isProcedureCode } from "../compiler/codes.ts";
+import { displayDx } from "../runtime/codes.ts";
+import { dayNumber, formatDay } from "../runtime/dates.ts";
+import type { CodeRanges, DxSet, Op, TCond, TRule } from "../runtime/table.ts";
+import type { Claim, ClaimLine } from "../runtime/types.ts";
+
+/** What the generator aims at. */
+export type Target =
+  | { kind: "rule"; id: string; versions: TRule[]; layers: string[] }
+  | { kind: "ptp"; a: string; b: string; layers: string[]; days: number[] }
+  | { kind: "mue"; code: string; limits: number[]; layers: string[] }
+  | { kind: "aoc"; addon: string; primaries: string[]; layers: string[]; days: number[] }
+  | { kind: "dx"; dx: string[]; layers: string[] };
+
+/** What the generator knows about the tables. */
+export interface GenContext {
+  /** Billable ICD-10-CM codes, normalized and sorted (empty when the tables carry no list). */
+  billable: string[];
+  billableSet: Set<string>;
+  /** The default layer (claims for it carry no payer). */
+  defaultLayer: string;
+  /** A deterministic random source in [0, 1). */
+  rng: () => number;
+}
+
+/** The date claims default to when no window says otherwise (the shipped rule tests use it). */
+export const DEFAULT_DAY = dayNumber("2024-05-15")!;
+
+/** A seeded PRNG (mulberry32): the same seed gives the same claims. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(rng: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(rng() * xs.length)]!;
+}
+
+const COMMON_MODIFIERS = ["25", "59", "XS", "XE", "RT", "LT", "GY", "GA", "GZ", "57", "24", "76", "XU", "FA", "F1", "T1", "E1"];
+const NEUTRAL_DX = ["Z00.00", "E11.9", "I10", "L30.9", "L57.0", "D48.5", "C44.311", "L82.1", "L91.8", "B07.8", "D22.5", "R21"];
+const SITES = ["trunk", "nose", "scalp", "hand", "back", "ear", "leg", "neck", "foot", "lip"];
+
+// ---------------------------------------------------------------------------- values
+
+function succ(code: string): string | undefined {
+  if (!isProcedureCode(code)) return undefined;
+  const r = codeRank(code) + 1;
+  const c = codeAtRank(r);
+  return isProcedureCode(c) && c.length === 5 ? c : undefined;
+}
+
+function pred(code: string): string | undefined {
+  if (!isProcedureCode(code) || codeRank(code) === 0) return undefined;
+  const c = codeAtRank(codeRank(code) - 1);
+  return isProcedureCode(c) ? c : undefined;
+}
+
+/** Codes at both ends of every range, one inside, and the neighbours just outside. */
+export function boundaryCodes(ranges: CodeRanges): string[] {
+  const out: string[] = [];
+  for (const [lo, hi] of ranges) {
+    out.push(lo, hi);
+    const mid = succ(lo);
+    if (mid !== undefined && mid < hi) out.push(mid);
+    const p = pred(lo);
+    const s = succ(hi);
+    if (p !== undefined) out.push(p);
+    if (s !== undefined) out.push(s);
+  }
+  return [...new Set(out)];
+}
+
+function firstCode(ranges: CodeRanges): string | undefined {
+  return ranges[0]?.[0];
+}
+
+/** Whether a value satisfies `v op n`. */
+function holds(v: number, op: Op, n: number): boolean {
+  switch (op) {
+    case ">":
+      return v > n;
+    case ">=":
+      return v >= n;
+    case "<":
+      return v < n;
+    case "<=":
+      return v <= n;
+    case "=":
+      return v === n;
+    case "!=":
+      return v !== n;
+    default: {
+      const never: never = op;
+      return never;
+    }
+  }
+}
+
+/** Whole values near `n` that make `v op n` hold (want) or fail (not want), closest first. */
+function intValues(op: Op, n: number, want: boolean, min: number, max: number): number[] {
+  const out: number[] = [];
+  for (const v of [n, n + 1, n - 1, n + 2, n - 2, Math.floor(n), Math.ceil(n)]) {
+    const w = Math.round(v);
+    if (w >= min && w <= max && holds(w, op, n) === want && !out.includes(w)) out.push(w);
+  }
+  return out;
+}
+
+/** Decimal values near `n` (a fact in cm) that make `v op n` hold or fail, closest first; all > 0. */
+function decimalValues(op: Op, n: number, want: boolean): number[] {
+  const out: number[] = [];
+  for (const v of [n, n + 0.1, n - 0.1, n + 1, n - 1]) {
+    const w = Math.round(v * 10) / 10;
+    if (w > 0 && holds(w, op, n) === want && !out.includes(w)) out.push(w);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------- diagnoses
+
+/** The first billable code that starts with a prefix (binary search), or undefined. */
+function billableWith(ctx: GenContext, prefix: string): string | undefined {
+  const list = ctx.billable;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length && list[lo]!.startsWith(prefix) ? list[lo] : undefined;
+}
+
+function inDx(set: DxSet, dx: string): boolean {
+  return set.codes.includes(dx) || set.prefixes.some((p) => dx.startsWith(p));
+}
+
+function usable(ctx: GenContext, dx: string): boolean {
+  return ctx.billable.length === 0 || ctx.billableSet.has(dx);
+}
+
+/** Up to `max` diagnoses in the set (display form), billable where the table has a list. */
+function dxMembers(ctx: GenContext, set: DxSet, max = 3): string[] {
+  const out: string[] = [];
+  for (const c of set.codes) if (out.length < max && usable(ctx, c)) out.push(displayDx(c));
+  for (const p of set.prefixes) {
+    if (out.length >= max) break;
+    const b = ctx.billable.length ? billableWith(ctx, p) : p.length >= 3 ? p : undefined;
+    if (b !== undefined) out.push(displayDx(b));
+  }
+  return out;
+}
+
+const nonMemberMemo = new WeakMap<DxSet, string | null>();
+
+/** A billable diagnosis not in the set (or null when the set holds every code). */
+function dxOutside(ctx: GenContext, set: DxSet): string | null {
+  const hit = nonMemberMemo.get(set);
+  if (hit !== undefined) return hit;
+  let found: string | null = null;
+  for (const d of NEUTRAL_DX) {
+    const n = d.replace(".", "");
+    if (!inDx(set, n) && usable(ctx, n)) {
+      found = d;
+      break;
+    }
+  }
+  if (found === null) {
+    for (const n of ctx.billable) {
+      if (!inDx(set, n)) {
+        found = displayDx(n);
+        break;
+      }
+    }
+  }
+  nonMemberMemo.set(set, found);
+  return found;
+}
+
+// ---------------------------------------------------------------------------- claims
+
+let serial = 0;
+
+function newClaim(day: number, layer: string | undefined, ctx: GenContext): Claim {
+  const c: Claim = { id: `G${++serial}`, serviceDate: formatDay(day), diagnoses: [], lines: [] };
+  if (layer !== undefined && layer !== ctx.defaultLayer) c.payer = layer;
+  return c;
+}
+
+/** The pointer (1-based) of a diagnosis, added when new; undefined when the claim is full. */
+function dxPointer(c: Claim, dx: string): number | undefined {
+  const norm = dx.replace(".", "").toUpperCase();
+  const i = c.diagnoses.findIndex((d) => d.replace(".", "").toUpperCase() === norm);
+  if (i >= 0) return i + 1;
+  if (c.diagnoses.length >= 12) return undefined;
+  c.diagnoses.push(dx);
+  return c.diagnoses.length;
+}
+
+function addLine(c: Claim, code: string, units = 1): number {
+  if (c.lines.length >= 50) return c.lines.length;
+  c.lines.push({ code, units });
+  return c.lines.length;
+}
+
+function pointLine(c: Claim, n: number, dx: string): void {
+  const p = dxPointer(c, dx);
+  if (p === undefined) return;
+  const l = c.lines[n - 1]!;
+  const ptrs = l.dxPointers ?? [];
+  if (ptrs.includes(p) || ptrs.length >= 4) return;
+  l.dxPointers = [...ptrs, p];
+}
+
+function addModifier(l: ClaimLine, m: string): void {
+  const mods = l.modifiers ?? [];
+  if (mods.includes(m) || mods.length >= 4) return;
+  l.modifiers = [...mods, m];
+}
+
+function setFact(l: ClaimLine, name: string, v: number | string): void {
+  l.facts = { ...(l.facts ?? {}), [name]: v };
+}
+
+function birthDateFor(day: number, age: number): string | undefined {
+  const [y, m, d] = formatDay(day).split("-").map(Number) as [number, number, number];
+  const by = y - age;
+  if (by < 1900 || age < 0) return undefined;
+  const dd = m === 2 && d === 29 ? 28 : d;
+  return `${String(by).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(dd).padStart(2, "0")}`;
+}
+
+/** Makes a claim valid: at least one diagnosis, pointers within range, nothing empty. */
+export function finishClaim(c: Claim, ctx: GenContext): Claim {
+  if (c.diagnoses.length === 0) c.diagnoses.push(dxOutside(ctx, { codes: [], prefixes: [] }) ?? "L30.9");
+  if (c.lines.length === 0) c.lines.push({ code: "99213", units: 1 });
+  for (const l of c.lines) {
+    if (l.dxPointers !== undefined && l.dxPointers.length === 0) delete l.dxPointers;
+    if (l.modifiers !== undefined && l.modifiers.length === 0) delete l.modifiers;
+    if (l.facts !== undefined && Object.keys(l.facts).length === 0) delete l.facts;
+    l.units = Math.min(9999, Math.max(1, Math.round(l.units)));
+  }
+  return c;
+}
+
+/** A deep copy. */
+export function cloneClaim(c: Claim): Claim {
+  return JSON.parse(JSON.stringify(c)) as Claim;
+}
+
+// ---------------------------------------------------------------------------- conditions → terms
+
+interface Literal {
+  atom: TCond;
+  pos: boolean;
+}
+
+const MAX_TERMS = 48;
+
+/** The condition in disjunctive normal form (`want`: that it holds, or that it fails), at most MAX_TERMS terms. */
+function dnf(c: TCond, want: boolean): Literal[][] {
+  switch (c.k) {
+    case "true":
+      return want ? [[]] : [];
+    case "not":
+      return dnf(c.arg, !want);
+    case "and":
+    case "or": {
+      const conj = (c.k === "and") === want;
+      if (!conj) return c.args.flatMap((a) => dnf(a, want)).slice(0, MAX_TERMS);
+      let acc: Literal[][] = [[]];
+      for (const a of c.args) {
+        const terms = dnf(a, want);
+        const next: Literal[][] = [];
+        for (const x of acc) for (const y of terms) if (next.length < MAX_TERMS) next.push([...x, ...y]);
+        acc = next;
+      }
+      return acc;
+    }
+    default:
+      return [[{ atom: c, pos: want }]];
+  }
+}
+
+/** Every atom of a condition. */
+function atoms(c: TCond, out: TCond[] = []): TCond[] {
+  if (c.k === "and" || c.k === "or") c.args.forEach((a) => atoms(a, out));
+  else if (c.k === "not") atoms(c.arg, out);
+  else out.push(c);
+  return out;
+}
+
+// ---------------------------------------------------------------------------- the value pools
+
+/** The values the conditions and actions of some rule versions compare with. */
+export interface Pools {
+  codes: string[];
+  units: number[];
+  modifiers: string[];
+  dx: string[];
+  days: number[];
+  ages: number[];
+  facts: { name: "lesionCount" | "excisedDiameterCm" | "repairLengthCm"; values: number[] }[];
+  sites: string[];
+  sexes: string[];
+  pos: string[];
+}
+
+function emptyPools(): Pools {
+  return { codes: [], units: [1, 2], modifiers: [], dx: [], days: [DEFAULT_DAY], ages: [], facts: [], sites: [], sexes: [], pos: [] };
+}
+
+function addAll<T>(list: T[], xs: Iterable<T>): void {
+  for (const x of xs) if (!list.includes(x)) list.push(x);
+}
+
+function addFact(p: Pools, name: "lesionCount" | "excisedDiameterCm" | "repairLengthCm", values: number[]): void {
+  let f = p.facts.find((x) => x.name === name);
+  if (!f) p.facts.push((f = { name, values: [] }));
+  addAll(f.values, values);
+}
+
+function windowDays(rule: TRule): number[] {
+  const out: number[] = [];
+  const [from, until] = rule.effective;
+  if (from !== null) out.push(from, from - 1);
+  if (until !== null) out.push(until, until + 1);
+  return out;
+}
+
+/** A date inside the rule's window, the default one when it fits. */
+function dayIn(rule: TRule): number {
+  const [from, until] = rule.effective;
+  if ((from === null || from <= DEFAULT_DAY) && (until === null || DEFAULT_DAY <= until)) return DEFAULT_DAY;
+  return from ?? until!;
+}
+
+function poolAtom(ctx: GenContext, p: Pools, a: TCond): void {
+  const dxSet = (s: DxSet) => {
+    addAll(p.dx, dxMembers(ctx, s, 2));
+    const out = dxOutside(ctx, s);
+    if (out !== null) addAll(p.dx, [out]);
+  };
+  switch (a.k) {
+    case "has":
+      addAll(p.codes, boundaryCodes(a.set));
+      if (a.units) addAll(p.units, [...intValues(a.units[0], a.units[1], true, 1, 9999), ...intValues(a.units[0], a.units[1], false, 1, 9999)]);
+      if (a.mod) addAll(p.modifiers, a.mod.slice(0, 3));
+      if (a.noMod) addAll(p.modifiers, a.noMod.slice(0, 3));
+      if (a.dx) dxSet(a.dx);
+      if (a.noDx) dxSet(a.noDx);
+      return;
+    case "count":
+      addAll(p.codes, boundaryCodes(a.set));
+      addAll(p.units, [...intValues(a.op, a.n, true, 1, 9999), ...intValues(a.op, a.n, false, 1, 9999)]);
+      return;
+    case "dx":
+      dxSet(a.set);
+      return;
+    case "mod":
+      addAll(p.modifiers, a.set.slice(0, 3));
+      return;
+    case "units":
+      addAll(p.units, [...intValues(a.op, a.n, true, 1, 9999), ...intValues(a.op, a.n, false, 1, 9999)]);
+      return;
+    case "age":
+      addAll(p.ages, [...intValues(a.op, a.n, true, 0, 120), ...intValues(a.op, a.n, false, 0, 120)]);
+      return;
+    case "sex":
+      addAll(p.sexes, [...a.values, ...["F", "M", "U"].filter((s) => !a.values.includes(s)).slice(0, 1)]);
+      return;
+    case "pos":
+      addAll(p.pos, [...a.values, ...["11", "22", "19"].filter((s) => !a.values.includes(s)).slice(0, 1)]);
+      return;
+    case "payer":
+      return;
+    case "dos":
+      addAll(p.days, [a.day - 1, a.day, a.day + 1]);
+      return;
+    case "fact": {
+      const vals = a.name === "lesionCount" ? [...intValues(a.op, a.n, true, 1, 9999), ...intValues(a.op, a.n, false, 1, 9999)] : [...decimalValues(a.op, a.n, true), ...decimalValues(a.op, a.n, false)];
+      addFact(p, a.name, vals);
+      return;
+    }
+    case "site":
+      addAll(p.sites, [...a.values.slice(0, 3), ...SITES.filter((s) => !a.values.includes(s)).slice(0, 1)]);
+      return;
+    case "true":
+    case "and":
+    case "or":
+    case "not":
+      return;
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
+}
+
+/** The value pools of some rule versions. */
+export function rulePools(ctx: GenContext, versions: readonly TRule[]): Pools {
+  const p = emptyPools();
+  for (const r of versions) {
+    addAll(p.days, windowDays(r));
+    addAll(p.codes, boundaryCodes(r.subject ?? r.triggers));
+    for (const a of atoms(r.when)) poolAtom(ctx, p, a);
+    const act = r.action;
+    switch (act.k) {
+      case "require-codes":
+      case "forbid-codes":
+        addAll(p.codes, boundaryCodes(act.set));
+        break;
+      case "require-modifier":
+      case "forbid-modifier":
+        addAll(p.modifiers, act.set.slice(0, 3));
+        if (act.on) addAll(p.codes, boundaryCodes(act.on));
+        break;
+      case "require-dx":
+        poolAtom(ctx, p, { k: "dx", scope: "line", set: act.set });
+        break;
+      case "limit":
+        addAll(p.codes, boundaryCodes(act.set));
+        addAll(p.units, [act.max, act.max + 1].filter((u) => u >= 1 && u <= 9999));
+        break;
+      case "select":
+        for (const c of act.cases) {
+          addAll(p.codes, [c.code]);
+          for (const a of atoms(c.when)) poolAtom(ctx, p, a);
+        }
+        break;
+      case "deny":
+      case "flag":
+        break;
+      default: {
+        const never: never = act;
+        return never;
+      }
+    }
+  }
+  addAll(p.modifiers, COMMON_MODIFIERS.filter((m) => !p.modifiers.includes(m)).slice(0, 2));
+  p.codes = p.codes.slice(0, 60);
+  return p;
+}
+
+// ---------------------------------------------------------------------------- seeds
+
+interface Build {
+  c: Claim;
+  /** The current line (1-based), in line scope. */
+  cur: number;
+  /** Code sets no other line may carry (negated `has`), dx sets the claim must avoid. */
+  avoidCodes: CodeRanges[];
+}
+
+function inRanges(ranges: CodeRanges, code: string): boolean {
+  return ranges.some(([lo, hi]) => lo <= code && code <= hi);
+}
+
+function pickCode(b: Build, set: CodeRanges): string | undefined {
+  const candidates = boundaryCodes(set).filter((c) => inRanges(set, c));
+  return candidates.find((c) => !b.avoidCodes.some((r) => inRanges(r, c))) ?? firstCode(set);
+}
+
+/** Makes one literal true on the claim under construction (best effort: evaluation decides). */
+function realize(ctx: GenContext, b: Build, lit: Literal): void {
+  const a = lit.atom;
+  const c = b.c;
+  const cur = b.cur > 0 ? c.lines[b.cur - 1] : undefined;
+  switch (a.k) {
+    case "has": {
+      if (!lit.pos) {
+        b.avoidCodes.push(a.set);
+        return;
+      }
+      const code = pickCode(b, a.set);
+      if (code === undefined) return;
+      const n = addLine(c, code, a.units ? (intValues(a.units[0], a.units[1], true, 1, 9999)[0] ?? 1) : 1);
+      const l = c.lines[n - 1]!;
+      if (a.mod?.[0]) addModifier(l, a.mod[0]);
+      if (a.dx) {
+        const d = dxMembers(ctx, a.dx, 1)[0];
+        if (d) pointLine(c, n, d);
+      }
+      if (a.noDx) {
+        const d = dxOutside(ctx, a.noDx);
+        if (d) pointLine(c, n, d);
+      }
+      return;
+    }
+    case "count": {
+      const v = intValues(a.op, a.n, lit.pos, 0, 9999)[0];
+      if (v === undefined || v === 0) {
+        if (!lit.pos || holds(0, a.op, a.n)) b.avoidCodes.push(a.set);
+        return;
+      }
+      const code = pickCode(b, a.set);
+      if (code !== undefined) addLine(c, code, v);
+      return;
+    }
+    case "dx": {
+      if (a.scope === "line" && b.cur > 0) {
+        const d = lit.pos ? dxMembers(ctx, a.set, 1)[0] : dxOutside(ctx, a.set);
+        if (d) pointLine(c, b.cur, d);
+        return;
+      }
+      if (lit.pos) {
+        const d = dxMembers(ctx, a.set, 1)[0];
+        if (d) dxPointer(c, d);
+      }
+      return;
+    }
+    case "mod":
+      if (cur && lit.pos && a.set[0]) addModifier(cur, a.set[0]);
+      return;
+    case "units": {
+      const v = intValues(a.op, a.n, lit.pos, 1, 9999)[0];
+      if (cur && v !== undefined) cur.units = v;
+      return;
+    }
+    case "age": {
+      const v = intValues(a.op, a.n, lit.pos, 0, 120)[0];
+      const bd = v === undefined ? undefined : birthDateFor(dayNumber(c.serviceDate!)!, v);
+      if (bd) c.patient = { ...(c.patient ?? {}), birthDate: bd };
+      return;
+    }
+    case "sex": {
+      const v = lit.pos ? a.values[0] : ["F", "M", "U"].find((s) => !a.values.includes(s));
+      if (v) c.patient = { ...(c.patient ?? {}), sex: v as "F" | "M" | "U" };
+      return;
+    }
+    case "pos": {
+      const v = lit.pos ? a.values[0] : ["11", "22", "19"].find((s) => !a.values.includes(s));
+      if (v) c.placeOfService = v;
+      return;
+    }
+    case "payer":
+      return;
+    case "dos": {
+      const days = intValues(a.op, a.day, lit.pos, 0, 200000);
+      if (days[0] !== undefined) c.serviceDate = formatDay(days[0]);
+      return;
+    }
+    case "fact": {
+      if (!cur) return;
+      const vals = a.name === "lesionCount" ? intValues(a.op, a.n, lit.pos, 1, 9999) : decimalValues(a.op, a.n, lit.pos);
+      if (vals[0] !== undefined) setFact(cur, a.name, vals[0]);
+      return;
+    }
+    case "site": {
+      if (!cur) return;
+      const v = lit.pos ? a.values[0] : SITES.find((s) => !a.values.includes(s));
+      if (v) setFact(cur, "site", v);
+      return;
+    }
+    case "true":
+    case "and":
+    case "or":
+    case "not":
+      return;
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
+}
+
+/** Seed claims for one rule version: each way its condition holds, with the action's variants. */
+function ruleSeeds(ctx: GenContext, r: TRule, layer: string): Claim[] {
+  const out: Claim[] = [];
+  const day = dayIn(r);
+  const subject = r.subject ?? r.triggers;
+  const build = (term: Literal[], selectCase?: { when: TCond; code: string }, code?: string): Build => {
+    const b: Build = { c: newClaim(day, layer, ctx), cur: 0, avoidCodes: [] };
+    if (r.scope === "line") {
+      const sc = code ?? pickCode(b, subject);
+      if (sc !== undefined) b.cur = addLine(b.c, sc);
+    }
+    for (const lit of term) realize(ctx, b, lit);
+    if (selectCase) for (const t of dnf(selectCase.when, true).slice(0, 1)) for (const lit of t) realize(ctx, b, lit);
+    return b;
+  };
+  const terms = dnf(r.when, true);
+  for (const term of terms.length ? terms : [[]]) {
+    const a = r.action;
+    switch (a.k) {
+      case "select": {
+        const subjectCodes = boundaryCodes(subject).filter((c) => inRanges(subject, c));
+        for (const k of a.cases) {
+          const other = subjectCodes.find((c) => c !== k.code);
+          for (const code of [k.code, other].filter((x): x is string => x !== undefined && inRanges(subject, x))) out.push(build(term, k, code).c);
+        }
+        break;
+      }
+      case "require-codes": {
+        out.push(build(term).c);
+        const b = build(term);
+        const code = firstCode(a.set);
+        if (code) addLine(b.c, code);
+        out.push(b.c);
+        break;
+      }
+      case "forbid-codes": {
+        out.push(build(term).c);
+        const b = build(term);
+        const code = boundaryCodes(a.set).find((c) => inRanges(a.set, c));
+        if (code) addLine(b.c, code);
+        out.push(b.c);
+        break;
+      }
+      case "require-modifier":
+      case "forbid-modifier": {
+        for (const withMod of [false, true]) {
+          const b = build(term);
+          let targets = b.cur > 0 ? [b.cur] : [];
+          if (a.on) {
+            const have = b.c.lines.map((l, i) => (inRanges(a.on!, l.code) ? i + 1 : 0)).filter((n) => n > 0);
+            const code = firstCode(a.on);
+            targets = have.length ? have : code ? [addLine(b.c, code)] : [];
+          } else if (targets.length === 0) targets = b.c.lines.map((_, i) => i + 1);
+          if (withMod) for (const t of targets) if (a.set[0]) addModifier(b.c.lines[t - 1]!, a.set[0]);
+          out.push(b.c);
+        }
+        break;
+      }
+      case "require-dx": {
+        for (const inSet of [false, true]) {
+          const b = build(term);
+          const d = inSet ? dxMembers(ctx, a.set, 1)[0] : dxOutside(ctx, a.set);
+          if (d) {
+            const targets = b.cur > 0 ? [b.cur] : b.c.lines.map((_, i) => i + 1);
+            for (const t of targets) pointLine(b.c, t, d);
+            if (targets.length === 0) dxPointer(b.c, d);
+          }
+          out.push(b.c);
+        }
+        break;
+      }
+      case "limit": {
+        for (const u of [a.max, a.max + 1]) {
+          const b = build(term);
+          const lines = b.c.lines.map((l, i) => (inRanges(a.set, l.code) ? i + 1 : 0)).filter((n) => n > 0);
+          const code = firstCode(a.set);
+          const target = lines[0] ?? (code ? addLine(b.c, code) : 0);
+          if (target > 0 && u >= 1 && u <= 9999) b.c.lines[target - 1]!.units = u;
+          out.push(b.c);
+        }
+        break;
+      }
+      case "deny":
+      case "flag":
+        out.push(build(term).c);
+        break;
+      default: {
+        const never: never = a;
+        return never;
+      }
+    }
+  }
+  return out.map((c) => finishClaim(c, ctx));
+}
+
+// ---------------------------------------------------------------------------- neighbours
+
+/** Each seed changed in one place, to each value of the pools. */
+function neighbours(ctx: GenContext, seed: Claim, p: Pools, layers: string[]): Claim[] {
+  const out: Claim[] = [];
+  const vary = (f: (c: Claim) => boolean | void): void => {
+    const c = cloneClaim(seed);
+    if (f(c) === false) return;
+    out.push(finishClaim(c, ctx));
+  };
+  seed.lines.forEach((l, i) => {
+    for (const u of p.units) if (u !== l.units) vary((c) => void (c.lines[i]!.units = u));
+    for (const code of p.codes) if (code !== l.code) vary((c) => void (c.lines[i]!.code = code));
+    for (const m of p.modifiers) {
+      if ((l.modifiers ?? []).includes(m)) vary((c) => void (c.lines[i]!.modifiers = c.lines[i]!.modifiers!.filter((x) => x !== m)));
+      else vary((c) => addModifier(c.lines[i]!, m));
+    }
+    for (const d of p.dx) {
+      vary((c) => {
+        const ptr = dxPointer(c, d);
+        if (ptr === undefined) return false;
+        c.lines[i]!.dxPointers = [ptr];
+      });
+    }
+    for (const f of p.facts) for (const v of f.values) vary((c) => setFact(c.lines[i]!, f.name, v));
+    for (const s of p.sites) vary((c) => setFact(c.lines[i]!, "site", s));
+    if (l.facts) vary((c) => void delete c.lines[i]!.facts);
+    if (seed.lines.length > 1) vary((c) => void c.lines.splice(i, 1));
+  });
+  for (const code of p.codes.slice(0, 24)) vary((c) => void addLine(c, code));
+  for (const d of p.dx) vary((c) => void dxPointer(c, d));
+  for (const day of p.days) vary((c) => void (c.serviceDate = formatDay(day)));
+  for (const age of p.ages) vary((c) => {
+    const bd = birthDateFor(dayNumber(c.serviceDate!)!, age);
+    if (!bd) return false;
+    c.patient = { ...(c.patient ?? {}), birthDate: bd };
+  });
+  for (const s of p.sexes) vary((c) => void (c.patient = { ...(c.patient ?? {}), sex: s as "F" | "M" | "U" }));
+  if (seed.patient) vary((c) => void delete c.patient);
+  for (const pos of p.pos) vary((c) => void (c.placeOfService = pos));
+  if (seed.placeOfService) vary((c) => void delete c.placeOfService);
+  for (const layer of layers) vary((c) => {
+    if (layer === ctx.defaultLayer) delete c.payer;
+    else c.payer = layer;
+  });
+  return out;
+}
+
+/** Random claims from the pools. */
+function randomClaims(ctx: GenContext, p: Pools, layers: string[], n: number): Claim[] {
+  const out: Claim[] = [];
+  const rng = ctx.rng;
+  if (p.codes.length === 0) return out;
+  for (let k = 0; k < n; k++) {
+    const c = newClaim(pick(rng, p.days), pick(rng, layers), ctx);
+    const nLines = 1 + Math.floor(rng() * 3);
+    for (let i = 0; i < nLines; i++) {
+      const idx = addLine(c, pick(rng, p.codes), rng() < 0.7 ? 1 : pick(rng, p.units));
+      const l = c.lines[idx - 1]!;
+      if (p.modifiers.length && rng() < 0.4) addModifier(l, pick(rng, p.modifiers));
+      if (p.dx.length && rng() < 0.8) pointLine(c, idx, pick(rng, p.dx));
+      for (const f of p.facts) if (rng() < 0.5) setFact(l, f.name, pick(rng, f.values));
+      if (p.sites.length && rng() < 0.5) setFact(l, "site", pick(rng, p.sites));
+    }
+    if (p.ages.length && rng() < 0.6) {
+      const bd = birthDateFor(dayNumber(c.serviceDate!)!, pick(rng, p.ages));
+      if (bd) c.patient = { birthDate: bd };
+    }
+    if (p.sexes.length && rng() < 0.6) c.patient = { ...(c.patient ?? {}), sex: pick(rng, p.sexes) as "F" | "M" | "U" };
+    if (p.pos.length && rng() < 0.6) c.placeOfService = pick(rng, p.pos);
+    out.push(finishClaim(c, ctx));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------- targets
+
+const EM_LOW = "99202";
+const EM_HIGH = "99499";
+
+function isEm(code: string): boolean {
+  return code.length === 5 && code >= EM_LOW && code <= EM_HIGH && /^\d+$/.test(code);
+}
+
+function ptpClaims(ctx: GenContext, t: Extract<Target, { kind: "ptp" }>): Claim[] {
+  const out: Claim[] = [];
+  const variants: [string[], string[]][] = [
+    [[], []],
+    [[], ["59"]],
+    [["59"], []],
+    [[], ["XS"]],
+    [["RT"], ["RT"]],
+    [["RT"], ["LT"]],
+    [["25"], []],
+    [[], ["25"]],
+    [["57"], []],
+  ];
+  const days = [...new Set([DEFAULT_DAY, ...t.days])];
+  for (const layer of t.layers) {
+    for (const day of days) {
+      for (const [ma, mb] of variants) {
+        if ((ma.includes("25") || ma.includes("57")) && !isEm(t.a)) continue;
+        if (mb.includes("25") && !isEm(t.b)) continue;
+        const c = newClaim(day, layer, ctx);
+        const la = addLine(c, t.a);
+        const lb = addLine(c, t.b);
+        for (const m of ma) addModifier(c.lines[la - 1]!, m);
+        for (const m of mb) addModifier(c.lines[lb - 1]!, m);
+        out.push(finishClaim(c, ctx));
+      }
+    }
+  }
+  return out;
+}
+
+function mueClaims(ctx: GenContext, t: Extract<Target, { kind: "mue" }>): Claim[] {
+  const out: Claim[] = [];
+  const units = new Set<number>([1]);
+  for (const l of t.limits) for (const u of [l - 1, l, l + 1]) if (u >= 1 && u <= 9999) units.add(u);
+  for (const layer of t.layers) {
+    for (const u of units) {
+      const one = newClaim(DEFAULT_DAY, layer, ctx);
+      addLine(one, t.code, u);
+      out.push(finishClaim(one, ctx));
+      if (u >= 2) {
+        const two = newClaim(DEFAULT_DAY, layer, ctx);
+        addLine(two, t.code, Math.ceil(u / 2));
+        addLine(two, t.code, Math.floor(u / 2));
+        out.push(finishClaim(two, ctx));
+      }
+    }
+  }
+  return out;
+}
+
+function aocClaims(ctx: GenContext, t: Extract<Target, { kind: "aoc" }>): Claim[] {
+  const out: Claim[] = [];
+  const days = [...new Set([DEFAULT_DAY, ...t.days])];
+  for (const layer of t.layers) {
+    for (const day of days) {
+      const alone = newClaim(day, layer, ctx);
+      addLine(alone, t.addon);
+      out.push(finishClaim(alone, ctx));
+      for (const p of t.primaries.slice(0, 12)) {
+        if (p === "CCCCC") continue;
+        const c = newClaim(day, layer, ctx);
+        addLine(c, p);
+        addLine(c, t.addon);
+        out.push(finishClaim(c, ctx));
+      }
+    }
+  }
+  return out;
+}
+
+function dxClaims(ctx: GenContext, t: Extract<Target, { kind: "dx" }>): Claim[] {
+  const out: Claim[] = [];
+  for (const layer of t.layers) {
+    for (const d of t.dx) {
+      const c = newClaim(DEFAULT_DAY, layer, ctx);
+      const n = addLine(c, "99213");
+      pointLine(c, n, displayDx(d));
+      out.push(finishClaim(c, ctx));
+    }
+  }
+  return out;
+}
+
+/** Options of {@link claimsFor}. */
+export interface GenerateOptions {
+  /** Random claims per rule target (default 150). */
+  random?: number;
+  /** Cap on claims per target, seeds and neighbours included (default 3000). */
+  maxPerTarget?: number;
+}
+
+/** The claims aimed at one target, deduplicated. */
+export function claimsFor(ctx: GenContext, t: Target, opts: GenerateOptions = {}): Claim[] {
+  let claims: Claim[];
+  switch (t.kind) {
+    case "rule": {
+      const pools = rulePools(ctx, t.versions);
+      const seeds = t.versions.flatMap((r) => t.layers.flatMap((layer) => ruleSeeds(ctx, r, layer)));
+      const near = seeds.flatMap((s) => neighbours(ctx, s, pools, t.layers));
+      claims = [...seeds, ...near, ...randomClaims(ctx, pools, t.layers, opts.random ?? 150)];
+      break;
+    }
+    case "ptp":
+      claims = ptpClaims(ctx, t);
+      break;
+    case "mue":
+      claims = mueClaims(ctx, t);
+      break;
+    case "aoc":
+      claims = aocClaims(ctx, t);
+      break;
+    case "dx":
+      claims = dxClaims(ctx, t);
+      break;
+    default: {
+      const never: never = t;
+      return never;
+    }
+  }
+  const seen = new Set<string>();
+  const out: Claim[] = [];
+  for (const c of claims) {
+    const { id: _id, ...rest } = c;
+    void _id;
+    const k = JSON.stringify(rest);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(c);
+  }
+  const max = opts.maxPerTarget ?? 3000;
+  if (out.length <= max) return out;
+  // Keep the seeds (first) and a deterministic sample of the rest.
+  const keep = out.slice(0, Math.min(200, max));
+  const rest = out.slice(keep.length);
+  for (let i = rest.length - 1; i > 0; i--) {
+    const j = Math.floor(ctx.rng() * (i + 1));
+    [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+  }
+  return [...keep, ...rest.slice(0, max - keep.length)];
+}
