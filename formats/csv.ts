@@ -11,7 +11,7 @@
  */
 import { dotIcd10, finishClaim, parseAmount, parseDecimal, type ClaimDraft, type LineDraft } from "./claim-build.ts";
 import { DEFAULT_PAYER_MAP, resolvePayer, type PayerMap } from "./payer-map.ts";
-import { PointerMap, positionedError, type ImportEvent, type PositionedInputError, type SourcePosition } from "./types.ts";
+import { PointerMap, detach, positionedError, type ImportEvent, type PositionedInputError, type SourcePosition } from "./types.ts";
 
 /** Options of the CSV importer. */
 export interface CsvOptions {
@@ -325,16 +325,17 @@ export class CsvClaimReader {
     this.row(rec, text, out);
   }
 
+  /** The trimmed, non-empty cell of a column (its first, unnumbered occurrence) in a row. */
+  private cell(rec: CsvRecord, c: Column): { value: string; k: number } | undefined {
+    const k = this.cols.findIndex((x) => x?.col === c && x.slot === undefined);
+    if (k < 0) return undefined;
+    const value = (rec.fields[k] ?? "").trim();
+    return value === "" ? undefined : { value, k };
+  }
+
   private row(rec: CsvRecord, text: string, out: ImportEvent[]): void {
     const header = this.header as string[];
-    const get = (c: Column): { value: string; k: number } | undefined => {
-      const k = this.cols.findIndex((x) => x?.col === c && x.slot === undefined);
-      if (k < 0) return undefined;
-      const value = (rec.fields[k] ?? "").trim();
-      return value === "" ? undefined : { value, k };
-    };
-    const pos = (k: number): SourcePosition => fieldPos(rec, k, header, text);
-    const idCell = get("claim_id");
+    const idCell = this.cell(rec, "claim_id");
     if (!idCell) {
       out.push({
         kind: "record",
@@ -349,24 +350,25 @@ export class CsvClaimReader {
     if (!this.claim) {
       const where = new PointerMap();
       where.set("", { line: rec.line });
-      where.set("/id", pos(idCell.k));
-      this.claim = { id: idCell.value, line: rec.line, draft: { id: idCell.value, diagnoses: [], lines: [] }, values: new Map(), errors: [], where };
+      where.set("/id", fieldPos(rec, idCell.k, header, text));
+      const id = detach(idCell.value);
+      this.claim = { id, line: rec.line, draft: { id, diagnoses: [], lines: [] }, values: new Map(), errors: [], where };
     }
     const c = this.claim;
 
     // Claim-level cells: the first row that has one sets it; later rows must agree.
     for (const col of CLAIM_LEVEL) {
-      const cell = col === "diagnoses" ? this.diagnosesCell(rec) : get(col);
+      const cell = col === "diagnoses" ? this.diagnosesCell(rec) : this.cell(rec, col);
       if (!cell) continue;
       const before = c.values.get(col);
       if (before !== undefined) {
         if (before !== cell.value) {
-          c.errors.push(positionedError("", "DR5304", `\`${col}\` is \`${cell.value}\` here but \`${before}\` on an earlier row of claim \`${c.id}\`: claim-level columns must agree on every row`, pos(cell.k)));
+          c.errors.push(positionedError("", "DR5304", `\`${col}\` is \`${cell.value}\` here but \`${before}\` on an earlier row of claim \`${c.id}\`: claim-level columns must agree on every row`, fieldPos(rec, cell.k, header, text)));
         }
         continue;
       }
       c.values.set(col, cell.value);
-      this.setClaimField(c, col, cell.value, pos(cell.k));
+      this.setClaimField(c, col, cell.value, fieldPos(rec, cell.k, header, text));
     }
 
     // The line.
@@ -375,61 +377,61 @@ export class CsvClaimReader {
     const line: LineDraft = {};
     c.draft.lines.push(line);
     c.where.set(p, { line: rec.line });
-    const code = get("code");
+    const code = this.cell(rec, "code");
     if (code) {
       line.code = code.value.toUpperCase();
-      c.where.set(`${p}/code`, pos(code.k));
+      c.where.set(`${p}/code`, fieldPos(rec, code.k, header, text));
     }
     const mods: string[] = [];
-    const modCell = get("modifiers");
+    const modCell = this.cell(rec, "modifiers");
     if (modCell) {
       mods.push(...listOf(modCell.value.replace(/:/g, " ")).map((m) => m.toUpperCase()));
-      mods.forEach((_, j) => c.where.set(`${p}/modifiers/${j}`, pos(modCell.k)));
+      mods.forEach((_, j) => c.where.set(`${p}/modifiers/${j}`, fieldPos(rec, modCell.k, header, text)));
     }
     this.cols.forEach((x, k) => {
       if (x?.col === "modifiers" && x.slot !== undefined) {
         const v = (rec.fields[k] ?? "").trim();
         if (v !== "") {
-          c.where.set(`${p}/modifiers/${mods.length}`, pos(k));
+          c.where.set(`${p}/modifiers/${mods.length}`, fieldPos(rec, k, header, text));
           mods.push(v.toUpperCase());
         }
       }
     });
     if (mods.length > 0) line.modifiers = mods;
-    const units = get("units");
+    const units = this.cell(rec, "units");
     if (units) {
       const v = parseDecimal(units.value);
       (line as Record<string, unknown>).units = v ?? units.value;
-      c.where.set(`${p}/units`, pos(units.k));
+      c.where.set(`${p}/units`, fieldPos(rec, units.k, header, text));
     } else if (!this.cols.some((x) => x?.col === "units")) line.units = 1;
-    const ptr = get("dx_pointers");
+    const ptr = this.cell(rec, "dx_pointers");
     if (ptr) {
       (line as Record<string, unknown>).dxPointers = pointersOf(ptr.value);
-      c.where.set(`${p}/dxPointers`, pos(ptr.k));
+      c.where.set(`${p}/dxPointers`, fieldPos(rec, ptr.k, header, text));
     }
-    const charge = get("charge");
+    const charge = this.cell(rec, "charge");
     if (charge) {
       const v = parseAmount(charge.value);
       (line as Record<string, unknown>).charge = v ?? charge.value;
-      c.where.set(`${p}/charge`, pos(charge.k));
+      c.where.set(`${p}/charge`, fieldPos(rec, charge.k, header, text));
     }
-    const date = get("line_service_date");
+    const date = this.cell(rec, "line_service_date");
     if (date) {
       line.serviceDate = isoDate(date.value);
-      c.where.set(`${p}/serviceDate`, pos(date.k));
+      c.where.set(`${p}/serviceDate`, fieldPos(rec, date.k, header, text));
     }
     const facts: Record<string, unknown> = {};
-    const site = get("site");
+    const site = this.cell(rec, "site");
     if (site) facts.site = site.value.toLowerCase();
     for (const [col, key] of [
       ["excised_diameter_cm", "excisedDiameterCm"],
       ["lesion_count", "lesionCount"],
       ["repair_length_cm", "repairLengthCm"],
     ] as const) {
-      const cell = get(col);
+      const cell = this.cell(rec, col);
       if (!cell) continue;
       facts[key] = parseDecimal(cell.value) ?? cell.value;
-      c.where.set(`${p}/facts/${key}`, pos(cell.k));
+      c.where.set(`${p}/facts/${key}`, fieldPos(rec, cell.k, header, text));
     }
     if (Object.keys(facts).length > 0) line.facts = facts;
   }
@@ -507,7 +509,7 @@ export class CsvClaimReader {
       claimId: c.id,
       line: c.line,
       errors: c.errors,
-      locate: (pointer) => where.locate(pointer),
+      positions: where,
     });
   }
 }

@@ -286,7 +286,7 @@ export function convertFhirClaim(res: FhirClaim, resolver: Resolver, options: Fh
     claimId: draft.id ?? null,
     ...(line !== undefined ? { line } : {}),
     errors,
-    locate: (pointer) => where.locate(pointer),
+    positions: where,
   };
   return { record, warnings };
 }

@@ -242,7 +242,7 @@ export function createRecordEvaluator(table: LoadedTable): (record: ImportedReco
   const next = createBatchEvaluator(table);
   const locate = (rec: ImportedRecord, errors: readonly InputError[]): InputError[] =>
     errors.map((e) => {
-      const at = rec.locate?.(e.pointer);
+      const at = rec.positions?.locate(e.pointer);
       return at ? positionedError(e.pointer, e.code, e.message, at) : e;
     });
   return (rec) => {

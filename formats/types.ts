@@ -60,7 +60,9 @@ export interface PositionedInputError extends SourcePosition {
 }
 
 /** Finds the source position of a claim JSON pointer (longest known prefix), if the importer recorded one. */
-export type Locate = (pointer: string) => SourcePosition | undefined;
+export interface PositionLookup {
+  locate(pointer: string): SourcePosition | undefined;
+}
 
 /** One input claim as imported. */
 export interface ImportedRecord {
@@ -79,7 +81,7 @@ export interface ImportedRecord {
   /** Import errors: when any, the record is invalid whatever the claim looks like. */
   errors: PositionedInputError[];
   /** Maps the runtime's JSON pointers back to the source (positions of invalid results). */
-  locate?: Locate;
+  positions?: PositionLookup;
 }
 
 /** A file-level diagnostic, or a warning about one claim that does not make it invalid. */
@@ -121,17 +123,26 @@ export function positionedError(pointer: string, code: string, message: string, 
   return { pointer, code, message: where ? `${message} (at ${where})` : message, ...(at ? positionOnly(at) : {}) };
 }
 
-/** A pointer → position table with longest-prefix lookup, filled while a claim is imported. */
-export class PointerMap {
-  private readonly map = new Map<string, SourcePosition>();
+/**
+ * A pointer → position table with longest-prefix lookup, filled while a claim is imported.
+ * Values may be lazy (`L`, e.g. an X12 segment and element number): `resolve` turns one into a
+ * position only when an error needs it, so the common case (a valid claim) computes no columns.
+ */
+export class PointerMap<L = never> implements PositionLookup {
+  private readonly map = new Map<string, SourcePosition | L>();
+  private readonly resolve: ((v: SourcePosition | L) => SourcePosition) | undefined;
+
+  constructor(resolve?: (v: SourcePosition | L) => SourcePosition) {
+    this.resolve = resolve;
+  }
 
   /** Records where the value at `pointer` came from (the first record wins). */
-  set(pointer: string, at: SourcePosition): void {
+  set(pointer: string, at: SourcePosition | L): void {
     if (!this.map.has(pointer)) this.map.set(pointer, at);
   }
 
   /** Records where the value at `pointer` came from, replacing an earlier record. */
-  override(pointer: string, at: SourcePosition): void {
+  override(pointer: string, at: SourcePosition | L): void {
     this.map.set(pointer, at);
   }
 
@@ -140,12 +151,21 @@ export class PointerMap {
     let p = pointer;
     for (;;) {
       const hit = this.map.get(p);
-      if (hit) return hit;
+      if (hit !== undefined) return this.resolve ? this.resolve(hit) : (hit as SourcePosition);
       if (p === "") return undefined;
       const cut = p.lastIndexOf("/");
       p = cut <= 0 ? "" : p.slice(0, cut);
     }
   }
+}
+
+/**
+ * A copy of a string that shares no memory with the text it was cut from. V8 keeps a long
+ * substring as a slice of its parent, so an id kept for the whole run (the batch's duplicate
+ * check, the report's top lists) would otherwise keep a whole 64 KiB input chunk alive.
+ */
+export function detach(s: string): string {
+  return (" " + s).slice(1);
 }
 
 /** Renders an importer diagnostic in the one-line form (`file: segment 23 \`HI\`, line 23, column 4: error DR5122: …`). */

@@ -17,7 +17,7 @@
  * (SE01/GE01/IEA01 counts, control numbers, missing trailers) are file-level diagnostics. So
  * one broken claim never hides the others. Values are converted mechanically (CCYYMMDD →
  * CCYY-MM-DD, `L570` → `L57.0`); what they must look like is the runtime's check, and its
- * errors are mapped back to the segment through the record's `locate`.
+ * errors are mapped back to the segment through the record's `positions`.
  *
  * Codes: DR5101–DR5139 (see docs/formats.md).
  */
@@ -25,6 +25,7 @@ import { dotIcd10, finishClaim, parseAmount, parseDecimal, type ClaimDraft, type
 import { DEFAULT_PAYER_MAP, resolvePayer, type PayerMap } from "./payer-map.ts";
 import {
   PointerMap,
+  detach,
   positionedError,
   positionOnly,
   type ImportDiagnostic,
@@ -277,6 +278,22 @@ export function elementPos(seg: X12Segment, n: number, c?: number): SourcePositi
   return { segment: seg.index, segmentId: seg.id, element: ref, line, column };
 }
 
+/** A lazy element position: worked out by `elementPos` only when an error needs it. */
+class X12Ref {
+  constructor(
+    readonly seg: X12Segment,
+    readonly n: number,
+    readonly c?: number,
+  ) {}
+}
+
+function resolveRef(v: SourcePosition | X12Ref): SourcePosition {
+  return v instanceof X12Ref ? elementPos(v.seg, v.n, v.c) : v;
+}
+
+/** Where a claim's values came from: whole segments, or elements resolved on demand. */
+type Where = PointerMap<X12Ref>;
+
 /** Options of the 837P importer. */
 export interface X12Options {
   /** Payer → layer mapping (default: Medicare MB/MA → cms). */
@@ -306,7 +323,7 @@ interface HlNode {
   payerId?: string;
   payerName?: string;
   /** 2000B subscriber (2010BA) or 2000C patient (2010CA) demographics, with where they came from. */
-  demo?: { sex?: string; birthDate?: string; sexAt?: SourcePosition; birthAt?: SourcePosition; at: SourcePosition };
+  demo?: { sex?: string; birthDate?: string; seg: X12Segment };
   /** Structural errors of this loop, inherited by every claim under it. */
   errors: { code: string; message: string; at: SourcePosition }[];
 }
@@ -316,7 +333,7 @@ interface ClaimState {
   node: HlNode | null;
   draft: ClaimDraft;
   errors: PositionedInputError[];
-  where: PointerMap;
+  where: Where;
   rendering?: { npi?: string; name?: string };
   /** A DTP*472 at claim level: the date for lines without their own. */
   claimDate?: string;
@@ -360,16 +377,18 @@ export class X12ClaimAssembler {
     this.payerMap = options.payerMap ?? DEFAULT_PAYER_MAP;
   }
 
+  /** Reports a file-level diagnostic (or a warning about the open claim). */
+  private report(out: ImportEvent[], code: string, severity: "error" | "warning", message: string, at: SourcePosition, claimId?: string | null): void {
+    out.push({ kind: "diagnostic", diagnostic: diag(code, severity, message, at, claimId !== undefined ? { claimId } : {}) });
+  }
+
   /** Processes one segment. */
   segment(seg: X12Segment, out: ImportEvent[]): void {
-    const report = (code: string, severity: "error" | "warning", message: string, at: SourcePosition = segPos(seg), claimId?: string | null): void => {
-      out.push({ kind: "diagnostic", diagnostic: diag(code, severity, message, at, claimId !== undefined ? { claimId } : {}) });
-    };
     if (!/^[A-Z][A-Z0-9]{1,2}$/.test(seg.id)) {
       if (this.st) this.st.count++;
       const err = `malformed segment id \`${seg.id.slice(0, 12)}\`: a segment starts with a 2–3 character id such as \`SV1\``;
       if (this.claim) this.claimError("", "DR5105", err, segPos(seg));
-      else report("DR5105", "error", err);
+      else this.report(out, "DR5105", "error", err, segPos(seg));
       return;
     }
     switch (seg.id) {
@@ -378,17 +397,17 @@ export class X12ClaimAssembler {
         this.isa = { seg, control: el(seg, 13), children: 0 };
         return;
       case "GS":
-        if (!this.isa) report("DR5106", "error", "`GS` outside an interchange (no `ISA` before it)");
+        if (!this.isa) this.report(out, "DR5106", "error", "`GS` outside an interchange (no `ISA` before it)", segPos(seg));
         if (this.gs) this.closeGroup(seg, out, true);
-        if (el(seg, 1) !== "HC") report("DR5107", "warning", `GS01 \`${el(seg, 1)}\` is not \`HC\` (health care claim)`, elementPos(seg, 1));
-        if (!el(seg, 8).startsWith("005010X222")) report("DR5107", "warning", `GS08 \`${el(seg, 8)}\` is not the 837P version \`005010X222A1\`: read as 837P`, elementPos(seg, 8));
+        if (el(seg, 1) !== "HC") this.report(out, "DR5107", "warning", `GS01 \`${el(seg, 1)}\` is not \`HC\` (health care claim)`, elementPos(seg, 1));
+        if (!el(seg, 8).startsWith("005010X222")) this.report(out, "DR5107", "warning", `GS08 \`${el(seg, 8)}\` is not the 837P version \`005010X222A1\`: read as 837P`, elementPos(seg, 8));
         this.gs = { seg, control: el(seg, 6), children: 0 };
         return;
       case "ST": {
         if (this.st) this.closeTransaction(seg, out, true);
-        if (!this.gs) report("DR5106", "error", "`ST` outside a functional group (no `GS` before it)");
+        if (!this.gs) this.report(out, "DR5106", "error", "`ST` outside a functional group (no `GS` before it)", segPos(seg));
         const skip = el(seg, 1) !== "837";
-        if (skip) report("DR5108", "error", `transaction set \`${el(seg, 1)}\` is not an 837: its segments are skipped`, elementPos(seg, 1));
+        if (skip) this.report(out, "DR5108", "error", `transaction set \`${el(seg, 1)}\` is not an 837: its segments are skipped`, elementPos(seg, 1));
         this.st = { seg, control: el(seg, 2), count: 1, skip };
         this.path = [];
         this.lastHl = 0;
@@ -397,7 +416,7 @@ export class X12ClaimAssembler {
       }
       case "SE":
         if (!this.st) {
-          report("DR5106", "error", "`SE` without an open transaction (no `ST` before it)");
+          this.report(out, "DR5106", "error", "`SE` without an open transaction (no `ST` before it)", segPos(seg));
           return;
         }
         this.st.count++;
@@ -406,7 +425,7 @@ export class X12ClaimAssembler {
       case "GE":
         if (this.st) this.closeTransaction(seg, out, true);
         if (!this.gs) {
-          report("DR5106", "error", "`GE` without an open functional group (no `GS` before it)");
+          this.report(out, "DR5106", "error", "`GE` without an open functional group (no `GS` before it)", segPos(seg));
           return;
         }
         this.closeGroup(seg, out, false);
@@ -415,7 +434,7 @@ export class X12ClaimAssembler {
         if (this.st) this.closeTransaction(seg, out, true);
         if (this.gs) this.closeGroup(seg, out, true);
         if (!this.isa) {
-          report("DR5106", "error", "`IEA` without an open interchange (no `ISA` before it)");
+          this.report(out, "DR5106", "error", "`IEA` without an open interchange (no `ISA` before it)", segPos(seg));
           return;
         }
         this.closeInterchange(seg, out, false);
@@ -424,13 +443,13 @@ export class X12ClaimAssembler {
         break;
     }
     if (!this.st) {
-      report("DR5106", "error", `segment \`${seg.id}\` outside a transaction (between \`SE\` and \`ST\`): skipped`);
+      this.report(out, "DR5106", "error", `segment \`${seg.id}\` outside a transaction (between \`SE\` and \`ST\`): skipped`, segPos(seg));
       return;
     }
     this.st.count++;
     if (this.st.skip) return;
     if (!KNOWN_SEGMENTS.has(seg.id)) {
-      report("DR5109", "warning", `unknown segment \`${seg.id}\` (not part of 837P 005010X222A1): skipped`, segPos(seg), this.claim?.draft.id ?? undefined);
+      this.report(out, "DR5109", "warning", `unknown segment \`${seg.id}\` (not part of 837P 005010X222A1): skipped`, segPos(seg), this.claim?.draft.id ?? undefined);
       return;
     }
     this.body(seg, out);
@@ -523,80 +542,83 @@ export class X12ClaimAssembler {
     const id = el(seg, 1);
     const parentId = el(seg, 2);
     const level = el(seg, 3);
-    const warn = (code: string, message: string, at: SourcePosition): void => {
-      out.push({ kind: "diagnostic", diagnostic: diag(code, "warning", message, at) });
-    };
     // HL01 starts at 1 and grows by one per HL (TR3), so a repeat is caught without keeping every id.
     const n = Number(id);
-    if (!/^\d+$/.test(id)) warn("DR5113", `HL01 \`${id}\` is not a number`, elementPos(seg, 1));
+    if (!/^\d+$/.test(id)) this.report(out, "DR5113", "warning", `HL01 \`${id}\` is not a number`, elementPos(seg, 1));
     else if (n !== this.lastHl + 1) {
-      warn(
+      this.report(
+        out,
         "DR5113",
+        "warning",
         n <= this.lastHl ? `HL01 \`${id}\` repeats an earlier id (expected \`${this.lastHl + 1}\`)` : `HL01 \`${id}\` skips ahead (expected \`${this.lastHl + 1}\`)`,
         elementPos(seg, 1),
       );
     }
     if (/^\d+$/.test(id)) this.lastHl = Math.max(this.lastHl, n);
     const node: HlNode = { id, level, seg, parent: null, errors: [] };
-    const fault = (code: string, message: string, at: SourcePosition): void => {
-      node.errors.push({ code, message, at });
-      out.push({ kind: "diagnostic", diagnostic: diag(code, "error", message, at) });
-    };
     const wantParent = level === "22" ? "20" : level === "23" ? "22" : null;
     if (level === "20") {
-      if (parentId !== "") fault("DR5114", `a billing provider loop (HL level 20) has no parent, but HL02 is \`${parentId}\``, elementPos(seg, 2));
+      if (parentId !== "") this.fault(node, out, "DR5114", `a billing provider loop (HL level 20) has no parent, but HL02 is \`${parentId}\``, elementPos(seg, 2));
       this.path = [node];
     } else if (wantParent !== null) {
       const i = findLast(this.path, (p) => p.id === parentId);
       const parent = i >= 0 ? this.path[i]! : null;
       if (parent === null) {
-        fault("DR5114", `HL02 parent \`${parentId}\` is not an open loop: a level ${level} loop must sit under a level ${wantParent} loop`, elementPos(seg, 2));
+        this.fault(node, out, "DR5114", `HL02 parent \`${parentId}\` is not an open loop: a level ${level} loop must sit under a level ${wantParent} loop`, elementPos(seg, 2));
         // Keep the nearest loop of the right level so the claims still get a provider and payer.
         const j = findLast(this.path, (p) => p.level === wantParent);
         node.parent = j >= 0 ? this.path[j]! : null;
         this.path = j >= 0 ? [...this.path.slice(0, j + 1), node] : [node];
       } else {
-        if (parent.level !== wantParent) fault("DR5114", `HL02 parent \`${parentId}\` is level ${parent.level}, but a level ${level} loop must sit under level ${wantParent}`, elementPos(seg, 2));
+        if (parent.level !== wantParent) this.fault(node, out, "DR5114", `HL02 parent \`${parentId}\` is level ${parent.level}, but a level ${level} loop must sit under level ${wantParent}`, elementPos(seg, 2));
         node.parent = parent;
         this.path = [...this.path.slice(0, i + 1), node];
       }
     } else {
-      fault("DR5115", `unknown hierarchical level \`${level}\` in HL03: 837P uses 20 (billing provider), 22 (subscriber) and 23 (patient)`, elementPos(seg, 3));
+      this.fault(node, out, "DR5115", `unknown hierarchical level \`${level}\` in HL03: 837P uses 20 (billing provider), 22 (subscriber) and 23 (patient)`, elementPos(seg, 3));
       this.path = [...this.path, node];
     }
     this.entity = null;
+  }
+
+  /** A structural fault of an HL loop: reported once, and inherited by every claim under the loop. */
+  private fault(node: HlNode, out: ImportEvent[], code: string, message: string, at: SourcePosition): void {
+    node.errors.push({ code, message, at });
+    this.report(out, code, "error", message, at);
+  }
+
+  /** The provider an NM1 names: NPI when NM108 is `XX`, the name (first and last for a person). */
+  private party(seg: X12Segment): { npi?: string; name?: string } {
+    const name = el(seg, 2) === "1" ? [el(seg, 4), el(seg, 3)].filter((s) => s !== "").join(" ") : el(seg, 3);
+    const p: { npi?: string; name?: string } = {};
+    if (el(seg, 8) === "XX" && el(seg, 9) !== "") p.npi = detach(el(seg, 9));
+    if (name !== "") p.name = detach(name);
+    return p;
   }
 
   private nm1(seg: X12Segment): void {
     const entity = el(seg, 1);
     this.entity = entity;
     const c = this.claim;
-    const party = (): { npi?: string; name?: string } => {
-      const name = el(seg, 2) === "1" ? [el(seg, 4), el(seg, 3)].filter((s) => s !== "").join(" ") : el(seg, 3);
-      const p: { npi?: string; name?: string } = {};
-      if (el(seg, 8) === "XX" && el(seg, 9) !== "") p.npi = el(seg, 9);
-      if (name !== "") p.name = name;
-      return p;
-    };
     if (c) {
       // 2310B rendering provider; 2420x (after LX) and 2330x (after a 2320 SBR) are not the claim's.
       if (entity === "82" && !c.inLines && !c.otherPayer) {
-        c.rendering = party();
+        c.rendering = this.party(seg);
         // The rendering provider replaces the billing provider's positions too.
         c.where.override("/provider", segPos(seg));
-        c.where.override("/provider/npi", elementPos(seg, 9));
+        c.where.override("/provider/npi", new X12Ref(seg, 9));
       }
       return;
     }
     const node = this.current();
     if (!node) return; // 1000A submitter / 1000B receiver
     if (node.level === "20" && entity === "85") {
-      node.provider = party();
+      node.provider = this.party(seg);
       node.providerAt = seg;
     }
     else if (node.level === "22" && entity === "PR") {
-      node.payerName = el(seg, 3) || undefined;
-      node.payerId = el(seg, 9) || undefined;
+      node.payerName = el(seg, 3) !== "" ? detach(el(seg, 3)) : undefined;
+      node.payerId = el(seg, 9) !== "" ? detach(el(seg, 9)) : undefined;
     }
   }
 
@@ -606,9 +628,7 @@ export class X12ClaimAssembler {
     if ((node.level === "22" && this.entity === "IL") || (node.level === "23" && this.entity === "QC")) {
       const raw = el(seg, 2);
       node.demo = {
-        at: segPos(seg),
-        birthAt: elementPos(seg, 2),
-        sexAt: elementPos(seg, 3),
+        seg,
         ...(raw !== "" ? { birthDate: /^\d{8}$/.test(raw) ? `${raw.slice(0, 4)}-${raw.slice(4, 6)}-${raw.slice(6, 8)}` : raw } : {}),
         ...(el(seg, 3) !== "" ? { sex: el(seg, 3) } : {}),
       };
@@ -616,14 +636,14 @@ export class X12ClaimAssembler {
   }
 
   private openClaim(seg: X12Segment): void {
-    const where = new PointerMap();
+    const where: Where = new PointerMap<X12Ref>(resolveRef);
     where.set("", segPos(seg));
     const errors: PositionedInputError[] = [];
-    const id = el(seg, 1).trim();
+    const id = detach(el(seg, 1).trim());
     const draft: ClaimDraft = { diagnoses: [], lines: [] };
     if (id !== "") draft.id = id;
     else errors.push(positionedError("/id", "DR5116", "CLM01 (the claim id) is empty", elementPos(seg, 1)));
-    where.set("/id", elementPos(seg, 1));
+    where.set("/id", new X12Ref(seg, 1));
     where.set("/diagnoses", segPos(seg));
     where.set("/lines", segPos(seg));
     where.set("/serviceDate", segPos(seg));
@@ -659,15 +679,15 @@ export class X12ClaimAssembler {
       draft.patient = {};
       if (d.sex !== undefined) draft.patient.sex = d.sex as "M" | "F" | "U";
       if (d.birthDate !== undefined) draft.patient.birthDate = d.birthDate;
-      where.set("/patient", d.at);
-      if (d.sexAt) where.set("/patient/sex", d.sexAt);
-      if (d.birthAt) where.set("/patient/birthDate", d.birthAt);
+      where.set("/patient", segPos(d.seg));
+      where.set("/patient/sex", new X12Ref(d.seg, 3));
+      where.set("/patient/birthDate", new X12Ref(d.seg, 2));
     }
     if (billing?.provider) {
       draft.provider = { ...billing.provider };
       if (billing.providerAt) {
         where.set("/provider", segPos(billing.providerAt));
-        where.set("/provider/npi", elementPos(billing.providerAt, 9));
+        where.set("/provider/npi", new X12Ref(billing.providerAt, 9));
       }
     }
 
@@ -684,7 +704,7 @@ export class X12ClaimAssembler {
         errors.push(positionedError("/placeOfService", "DR5119", `CLM05 \`${clm05}\` is not a composite: write place of service, \`B\` and the frequency code as \`11${seg.delimiters.component}B${seg.delimiters.component}1\``, elementPos(seg, 5)));
       }
       if (comps[0] !== "") draft.placeOfService = comps[0];
-      where.set("/placeOfService", elementPos(seg, 5, 1));
+      where.set("/placeOfService", new X12Ref(seg, 5, 1));
     }
     this.claim = {
       seg,
@@ -700,8 +720,8 @@ export class X12ClaimAssembler {
     this.entity = null;
   }
 
-  private claimError(pointer: string, code: string, message: string, at: SourcePosition): void {
-    this.claim?.errors.push(positionedError(pointer, code, message, at));
+  private claimError(pointer: string, code: string, message: string, at: SourcePosition | X12Ref): void {
+    this.claim?.errors.push(positionedError(pointer, code, message, resolveRef(at)));
   }
 
   private hi(seg: X12Segment, c: ClaimState): void {
@@ -717,7 +737,7 @@ export class X12ClaimAssembler {
       const value = seg.elements[n]!;
       if (value === "") continue;
       let parts = value.split(comp);
-      const at = elementPos(seg, n);
+      const at = new X12Ref(seg, n);
       const label = `HI${pad2(n)}`;
       if (parts.length < 2) {
         const next = seg.elements[n + 1] ?? "";
@@ -752,7 +772,7 @@ export class X12ClaimAssembler {
       }
       const k = c.draft.diagnoses.length;
       c.draft.diagnoses.push(dotIcd10(code));
-      c.where.set(`/diagnoses/${k}`, elementPos(seg, n, 2));
+      c.where.set(`/diagnoses/${k}`, new X12Ref(seg, n, 2));
     }
   }
 
@@ -780,21 +800,21 @@ export class X12ClaimAssembler {
     } else {
       if (proc[0] !== "HC") this.claimError(`${p}/code`, "DR5126", `SV101-1 qualifier \`${proc[0]}\` is not \`HC\` (CPT/HCPCS)`, elementPos(seg, 1, 1));
       draft.code = proc[1]!;
-      c.where.set(`${p}/code`, elementPos(seg, 1, 2));
+      c.where.set(`${p}/code`, new X12Ref(seg, 1, 2));
       const mods = proc.slice(2, 6).filter((m) => m !== "");
       if (mods.length > 0) draft.modifiers = mods;
-      for (let j = 0; j < 4; j++) c.where.set(`${p}/modifiers/${j}`, elementPos(seg, 1, 3 + j));
+      for (let j = 0; j < 4; j++) c.where.set(`${p}/modifiers/${j}`, new X12Ref(seg, 1, 3 + j));
       if (proc.length > 7) this.claimError(`${p}/code`, "DR5126", `SV101 has ${proc.length} components: at most 7 (qualifier, code, 4 modifiers, description)`, elementPos(seg, 1));
     }
     const charge = el(seg, 2);
-    c.where.set(`${p}/charge`, elementPos(seg, 2));
+    c.where.set(`${p}/charge`, new X12Ref(seg, 2));
     if (charge !== "") {
       const v = parseAmount(charge);
       if (v === undefined) this.claimError(`${p}/charge`, "DR5127", `SV102 \`${charge}\` is not an amount`, elementPos(seg, 2));
       else draft.charge = v;
     }
     const units = el(seg, 4);
-    c.where.set(`${p}/units`, elementPos(seg, 4));
+    c.where.set(`${p}/units`, new X12Ref(seg, 4));
     if (units !== "") {
       const v = parseDecimal(units);
       if (v === undefined) this.claimError(`${p}/units`, "DR5127", `SV104 \`${units}\` is not a number`, elementPos(seg, 4));
@@ -805,13 +825,13 @@ export class X12ClaimAssembler {
       const parts = pointers.split(comp);
       const list: number[] = [];
       parts.forEach((s, j) => {
-        c.where.set(`${p}/dxPointers/${j}`, elementPos(seg, 7, j + 1));
+        c.where.set(`${p}/dxPointers/${j}`, new X12Ref(seg, 7, j + 1));
         if (!/^\d{1,2}$/.test(s)) this.claimError(`${p}/dxPointers/${j}`, "DR5128", `SV107-${j + 1} \`${s}\` is not a diagnosis pointer (1–12)`, elementPos(seg, 7, j + 1));
         else list.push(Number(s));
       });
       if (list.length > 0) draft.dxPointers = list;
     }
-    c.where.set(`${p}/dxPointers`, elementPos(seg, 7));
+    c.where.set(`${p}/dxPointers`, new X12Ref(seg, 7));
   }
 
   private dtp472(seg: X12Segment, c: ClaimState): void {
@@ -820,7 +840,7 @@ export class X12ClaimAssembler {
     let date: string | undefined;
     if (format === "D8" && /^\d{8}$/.test(value)) date = iso(value);
     else if (format === "RD8" && /^\d{8}-\d{8}$/.test(value)) date = iso(value.slice(0, 8)); // a range: its first day
-    const at = elementPos(seg, 3);
+    const at = new X12Ref(seg, 3);
     if (!c.inLines || c.line === null) {
       if (date !== undefined) c.claimDate = date;
       return;
@@ -865,7 +885,7 @@ export class X12ClaimAssembler {
       claimId: c.draft.id ?? null,
       line: c.seg.line,
       errors: c.errors,
-      locate: (pointer) => where.locate(pointer),
+      positions: where,
     });
   }
 

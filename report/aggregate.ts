@@ -7,7 +7,7 @@
  */
 import type { DecisionTable } from "../runtime/table.ts";
 import type { EvalResult, Finding, FindingCategory, FindingSeverity, Fix } from "../runtime/types.ts";
-import type { ImportDiagnostic, InputFormat } from "../formats/types.ts";
+import { detach, type ImportDiagnostic, type InputFormat } from "../formats/types.ts";
 
 /** Version tag of the summary's shape. */
 export const SUMMARY_SCHEMA = "dermrules-audit-summary/1";
@@ -219,6 +219,11 @@ export function isoWeek(date: string): { week: string; start: string } {
   return { week: `${wy}-W${String(week).padStart(2, "0")}`, start: new Date(monday).toISOString().slice(0, 10) };
 }
 
+/** Whether denial `a` ranks before `b`: more at risk, then more charged, then by claim id. */
+function worse(a: DenialFigures, b: DenialFigures): boolean {
+  return a.chargesAtRisk !== b.chargesAtRisk ? a.chargesAtRisk > b.chargesAtRisk : a.charges !== b.charges ? a.charges > b.charges : a.claimId < b.claimId;
+}
+
 function emptyGroup(key: string, label: string, npi?: string): GroupFigures {
   return { key, label, ...(npi !== undefined ? { npi } : {}), claims: 0, clean: 0, review: 0, deny: 0, invalid: 0, charges: 0, chargesAtRisk: 0, findings: 0 };
 }
@@ -265,6 +270,8 @@ export class AuditAggregator {
   private denials: DenialFigures[] = [];
   private invalidExamples: InvalidExample[] = [];
   private readonly diag = { errors: 0, warnings: 0, byCode: new Map<string, number>(), examples: [] as ImportDiagnostic[] };
+  /** Date → ISO week, so the date arithmetic runs once per distinct date. */
+  private readonly weekOf = new Map<string, { week: string; start: string }>();
   private minDate: string | undefined;
   private maxDate: string | undefined;
 
@@ -307,20 +314,10 @@ export class AuditAggregator {
 
     // Lines at risk: those that error findings name (claim-level errors: every line).
     const risky = new Set<number>();
-    const findingRisk = (f: Finding): number => {
-      if (f.severity !== "error") return 0;
-      const named = f.lines.length > 0 ? f.lines : charges.map((_, i) => i + 1);
-      let s = 0;
-      for (const ln of named) {
-        s += charges[ln - 1] ?? 0;
-        risky.add(ln);
-      }
-      return s;
-    };
     for (const f of result.findings) {
       this.findings++;
       this.severities[f.severity]++;
-      const risk = findingRisk(f);
+      const risk = this.findingRisk(f, charges, risky);
       let cat = this.categories.get(f.category);
       if (!cat) {
         cat = { category: f.category, findings: 0, errors: 0, warnings: 0, infos: 0, claims: 0, chargesAtRisk: 0, lastClaim: 0 };
@@ -337,7 +334,7 @@ export class AuditAggregator {
       }
       let r = this.rules.get(f.rule);
       if (!r) {
-        r = { rule: f.rule, category: f.category, severity: f.severity, findings: 0, claims: 0, chargesAtRisk: 0, source: f.source, message: f.message, fixes: new Map(), lastClaim: 0 };
+        r = { rule: detach(f.rule), category: f.category, severity: f.severity, findings: 0, claims: 0, chargesAtRisk: 0, source: detach(f.source), message: detach(f.message), fixes: new Map(), lastClaim: 0 };
         this.rules.set(f.rule, r);
       }
       r.findings++;
@@ -364,16 +361,16 @@ export class AuditAggregator {
       const key = npi ?? `name:${pname}`;
       let g = this.providers.get(key);
       if (!g) {
-        g = emptyGroup(key, pname ?? npi!, npi);
+        g = emptyGroup(detach(key), detach(pname ?? npi!), npi === undefined ? undefined : detach(npi));
         this.providers.set(key, g);
-      } else if (g.label === npi && pname !== undefined) g.label = pname;
+      } else if (g.label === npi && pname !== undefined) g.label = detach(pname);
       this.group(g, verdict, billed, claimRisk, result.findings.length);
     } else this.noProvider++;
     const payer = c && typeof c.payer === "string" && c.payer !== "" ? c.payer : undefined;
     if (payer !== undefined) {
       let g = this.payers.get(payer);
       if (!g) {
-        g = emptyGroup(payer, payer);
+        g = emptyGroup(detach(payer), detach(payer));
         this.payers.set(payer, g);
       }
       this.group(g, verdict, billed, claimRisk, result.findings.length);
@@ -385,7 +382,7 @@ export class AuditAggregator {
       const rules: string[] = [];
       for (const f of result.findings) if (f.severity === "error" && !rules.includes(f.rule)) rules.push(f.rule);
       this.denial({
-        claimId: result.claimId,
+        claimId: detach(result.claimId),
         ...(date !== undefined ? { serviceDate: date } : {}),
         ...(pname !== undefined || npi !== undefined ? { provider: pname ?? npi! } : {}),
         ...(payer !== undefined ? { payer } : {}),
@@ -394,6 +391,24 @@ export class AuditAggregator {
         rules,
       });
     }
+  }
+
+  /** Charges of the lines an error finding names (all lines for a claim-level error), marking them at risk. */
+  private findingRisk(f: Finding, charges: readonly number[], risky: Set<number>): number {
+    if (f.severity !== "error") return 0;
+    let s = 0;
+    if (f.lines.length === 0) {
+      for (let i = 0; i < charges.length; i++) {
+        s += charges[i]!;
+        risky.add(i + 1);
+      }
+      return s;
+    }
+    for (const ln of f.lines) {
+      s += charges[ln - 1] ?? 0;
+      risky.add(ln);
+    }
+    return s;
   }
 
   private group(g: GroupFigures, verdict: AuditVerdict, billed: number, risk: number, findings: number): void {
@@ -420,7 +435,12 @@ export class AuditAggregator {
 
   private week(date: string | undefined, verdict: AuditVerdict, billed: number, risk: number): void {
     if (date === undefined) return;
-    const { week, start } = isoWeek(date);
+    let wk = this.weekOf.get(date);
+    if (!wk) {
+      wk = isoWeek(date);
+      this.weekOf.set(detach(date), wk);
+    }
+    const { week, start } = wk;
     let w = this.weeks.get(week);
     if (!w) {
       w = { week, start, claims: 0, clean: 0, review: 0, deny: 0, invalid: 0, charges: 0, chargesAtRisk: 0 };
@@ -435,8 +455,6 @@ export class AuditAggregator {
   /** Keeps the TOP_DENIALS costliest denials (a short sorted list: insertion is cheap at this size). */
   private denial(d: DenialFigures): void {
     const list = this.denials;
-    const worse = (a: DenialFigures, b: DenialFigures): boolean =>
-      a.chargesAtRisk !== b.chargesAtRisk ? a.chargesAtRisk > b.chargesAtRisk : a.charges !== b.charges ? a.charges > b.charges : a.claimId < b.claimId;
     if (list.length === TOP_DENIALS && !worse(d, list[list.length - 1]!)) return;
     let i = list.length;
     while (i > 0 && worse(d, list[i - 1]!)) i--;

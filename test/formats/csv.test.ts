@@ -101,7 +101,7 @@ describe("problems", () => {
   it("leaves unparseable values for the runtime, with their cell recorded for the error position", () => {
     const [rec] = records(importCsvText("claim_id,code,units,diagnoses,service_date\nU,17000,two,L57.0,2026-10-15\n"));
     expect((rec!.claim as Claim).lines[0]!.units).toBe("two");
-    expect(rec!.locate!("/lines/0/units")).toEqual({ line: 2, column: 9, element: "units" });
+    expect(rec!.positions!.locate("/lines/0/units")).toEqual({ line: 2, column: 9, element: "units" });
   });
 
   it("streams: the same records from a line stream", async () => {
@@ -111,7 +111,7 @@ describe("problems", () => {
     }
     const out: ImportEvent[] = [];
     for await (const e of importCsv(lines())) out.push(e);
-    const strip = (evs: ImportEvent[]) => evs.map((e) => (e.kind === "record" ? { ...e, locate: undefined } : e));
+    const strip = (evs: ImportEvent[]) => evs.map((e) => (e.kind === "record" ? { ...e, positions: undefined } : e));
     expect(strip(out)).toEqual(strip(importCsvText(text)));
     expect(records(out).map((r) => (r.claim as Claim).lines.length)).toEqual([2, 1]);
   });

@@ -118,7 +118,7 @@ describe("NDJSON", () => {
     }
     const streamed: ImportEvent[] = [];
     for await (const e of importFhir(gen())) streamed.push(e);
-    const strip = (evs: ImportEvent[]) => evs.map((e) => (e.kind === "record" ? { ...e, locate: undefined } : e));
+    const strip = (evs: ImportEvent[]) => evs.map((e) => (e.kind === "record" ? { ...e, positions: undefined } : e));
     expect(strip(streamed)).toEqual(strip(importFhirText(lines.join("\n"))));
     // Practitioner/dr1 is on no line (both claims); Patient/nobody neither (the second).
     expect(diagnostics(streamed).map((d) => [d.code, d.line, d.element])).toEqual([

@@ -7,7 +7,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { importCsvText } from "../../formats/csv.ts";
-import { importX12, importX12Text, type ImportedRecord, type ImportEvent } from "../../formats/x12-837p.ts";
+import { importX12, importX12Text } from "../../formats/x12-837p.ts";
+import type { ImportedRecord, ImportEvent } from "../../formats/types.ts";
 import type { Claim, ClaimLine } from "../../runtime/types.ts";
 import { writeCsv } from "./support/csv-writer.ts";
 import { writeX12 } from "./support/x12-writer.ts";
@@ -129,9 +130,9 @@ describe("claim → 837P → claim", () => {
     await fc.assert(
       fc.asyncProperty(fc.array(arbClaim(false), { minLength: 1, maxLength: 4 }), DELIMS, fc.array(fc.nat({ max: 4000 }), { maxLength: 12 }), async (claims, delims, cuts) => {
         const text = writeX12(claims, delims);
-        const whole = importX12Text(text).map((e) => (e.kind === "record" ? { ...e, locate: undefined } : e));
+        const whole = importX12Text(text).map((e) => (e.kind === "record" ? { ...e, positions: undefined } : e));
         const streamed: unknown[] = [];
-        for await (const e of importX12(chunked(text, cuts))) streamed.push(e.kind === "record" ? { ...e, locate: undefined } : e);
+        for await (const e of importX12(chunked(text, cuts))) streamed.push(e.kind === "record" ? { ...e, positions: undefined } : e);
         expect(streamed).toEqual(whole);
       }),
       { numRuns: Math.max(20, Math.floor(NUM_RUNS / 2)) },

@@ -4,7 +4,8 @@
  * faults, where one broken claim never hides the others.
  */
 import { describe, expect, it } from "vitest";
-import { importX12, importX12Text, X12Tokenizer, type ImportedRecord, type ImportEvent, type TokenEvent } from "../../formats/x12-837p.ts";
+import { importX12, importX12Text, X12Tokenizer, type TokenEvent } from "../../formats/x12-837p.ts";
+import type { ImportedRecord, ImportEvent } from "../../formats/types.ts";
 import type { Claim } from "../../runtime/types.ts";
 import { writeX12 } from "./support/x12-writer.ts";
 
