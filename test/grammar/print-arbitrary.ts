@@ -6,7 +6,7 @@
  * not directly nest, `not` over an atom, a `not` or parentheses, numbers as written
  * (`value = Number(text)`), names in the slots that take names, and so on. One tree the
  * language cannot write is left out on purpose: a bare `override ID` (no body, no metadata)
- * right before a `when` rule, which reads back as the override's body (see print.test.ts).
+ * right before a `when` rule, which reads back as the override's body (see print.test.ts, "what the language cannot write").
  */
 import fc from "fast-check";
 import type * as A from "../../grammar/ast.ts";
