@@ -44,12 +44,15 @@ export class Workspace {
 
   /** The path compile inputs and diagnostics use: relative to the workspace, with `/`. */
   rel(abs: string): string {
+    // Documents that are not files (`untitled:…`) keep their URI as their path.
+    if (!path.isAbsolute(abs)) return abs;
     const rel = path.relative(this.root, abs);
     return rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel.split(path.sep).join("/");
   }
 
   /** The absolute path of a compile-input path. */
   abs(rel: string): string {
+    if (/^[a-z][a-z0-9+.-]+:/i.test(rel) && !path.isAbsolute(rel)) return rel;
     return path.resolve(this.root, rel);
   }
 

@@ -236,6 +236,15 @@ describe("language server: diagnostics as you type", () => {
     await change("rules/policy.rules", POLICY, (p) => p.diagnostics.length === 0);
   });
 
+  it("checks an unsaved, untitled document alone", async () => {
+    const untitled = "untitled:Untitled-1";
+    const published = s.diagnostics(untitled);
+    await s.client.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: untitled, languageId: "dermrules", version: version++, text: "when 17000 require dx in NO_SUCH_SET\n" },
+    });
+    expect((await published).diagnostics.map((d) => d.code)).toEqual(["DR2003"]);
+  });
+
   it("compiles a file outside the rules roots alone", async () => {
     const text = "when line 17000 require dx in ACTINIC_KERATOSIS\n";
     const published = await open("examples/alone.rules", text);
