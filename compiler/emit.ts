@@ -7,7 +7,8 @@
  * file form (`serializeTable`) is the same order with two-space indentation, arrays of plain
  * values kept on one line (the PTP rows would otherwise take 5 lines each), and a final
  * newline. Note that `JSON.stringify` cannot produce this order by itself: it lists
- * integer-like keys (`"11102"`) first, so both forms are written here by hand.
+ * integer-like keys (`"11102"`) first, so both forms are written by hand (the canonical one in
+ * runtime/integrity.ts, which loadTable uses to check the hash).
  */
 import type { AocTable, CodeRanges, DecisionTable, Layer, LayerIndex, MueTable, PtpTable, SourceFileInfo, TRule } from "../runtime/table.ts";
 import { FORMAT_VERSION } from "../runtime/table.ts";
@@ -16,6 +17,9 @@ import { hasErrors } from "./diagnostics.ts";
 import { createHash } from "node:crypto";
 import { ICD10_PATH, createHashHex } from "./icd10.ts";
 import { loweredOf } from "./layering.ts";
+import { Chunker, canonicalJson, computeContentHash, isFlat, sortedKeys } from "../runtime/integrity.ts";
+
+export { canonicalJson };
 
 /** The `generator` of tables this compiler writes. */
 export const GENERATOR = "dermrules-compiler 0.1.0";
@@ -216,87 +220,12 @@ function provenance(ctx: CompileContext): SourceFileInfo[] {
 
 // ------------------------------------------------------------------------------ JSON forms
 
-/**
- * Where the JSON writers put text: small pieces are gathered into chunks of about 64 KB
- * before they are handed on, so that a table with millions of PTP rows neither builds an
- * array of millions of strings nor one giant string just to hash it.
- */
-class Chunker {
-  private buf = "";
-  constructor(private readonly flush: (chunk: string) => void) {}
-  write(s: string): void {
-    this.buf += s;
-    if (this.buf.length > 65536) this.end();
-  }
-  end(): void {
-    if (this.buf.length > 0) this.flush(this.buf);
-    this.buf = "";
-  }
-}
-
-/** Whether a value is an array holding only plain values or arrays of them (no keys to order). */
-function isFlat(v: unknown[]): boolean {
-  for (const x of v) {
-    if (x !== null && typeof x === "object") {
-      if (!Array.isArray(x)) return false;
-      for (const y of x) if (y !== null && typeof y === "object") return false;
-    }
-  }
-  return true;
-}
-
-function sortedKeys(o: Record<string, unknown>): string[] {
-  const keys: string[] = [];
-  for (const k of Object.keys(o)) if (o[k] !== undefined) keys.push(k);
-  // Code-unit order, not `localeCompare`: the canonical form must not depend on the locale.
-  return keys.sort();
-}
-
-function writeCanonical(v: unknown, out: Chunker): void {
-  if (v === null || typeof v !== "object") {
-    out.write(v === undefined ? "null" : JSON.stringify(v));
-    return;
-  }
-  if (Array.isArray(v)) {
-    // Arrays without objects have no keys to order: JSON.stringify writes them as is, fast.
-    if (isFlat(v)) {
-      out.write(JSON.stringify(v));
-      return;
-    }
-    out.write("[");
-    for (let i = 0; i < v.length; i++) {
-      if (i > 0) out.write(",");
-      writeCanonical(v[i], out);
-    }
-    out.write("]");
-    return;
-  }
-  const o = v as Record<string, unknown>;
-  const keys = sortedKeys(o);
-  out.write("{");
-  for (let i = 0; i < keys.length; i++) {
-    out.write(i > 0 ? `,${JSON.stringify(keys[i])}:` : `${JSON.stringify(keys[i])}:`);
-    writeCanonical(o[keys[i]!], out);
-  }
-  out.write("}");
-}
-
-/** Compact JSON with object keys sorted recursively (undefined properties left out). */
-export function canonicalJson(value: unknown): string {
-  const parts: string[] = [];
-  const out = new Chunker((c) => parts.push(c));
-  writeCanonical(value, out);
-  out.end();
-  return parts.join("");
-}
+// The canonical writer lives in runtime/ (loadTable recomputes the content hash with it);
+// the pretty file form below shares its key order.
 
 /** sha256 (hex) of the canonical JSON of the table with `contentHash` set to "" (streamed into the hash). */
 export function contentHash(table: DecisionTable): string {
-  const hash = createHash("sha256");
-  const out = new Chunker((c) => hash.update(c));
-  writeCanonical({ ...table, contentHash: "" }, out);
-  out.end();
-  return hash.digest("hex");
+  return computeContentHash(table, () => createHash("sha256"));
 }
 
 /** A flat array on one line: `[["11600", "11606"]]`, `[null, 19723, 1]`. */

@@ -6,14 +6,16 @@
  * MUE limits and add-on rows in arrays by code id; Sets for ICD-10-CM; per-layer rule indexes
  * (by code id, an elementary-interval index for ranges, `always`).
  *
- * Codes (DR4xxx, table load): DR4001 not JSON · DR4002 unsupported formatVersion ·
- * DR4003 schema mismatch · DR4004 inconsistent table (bad edit row, index out of range,
- * unknown layer).
+ * Codes (DR45xx, table load; the compiler's data-file codes are DR40xx): DR4501 not JSON ·
+ * DR4502 unsupported formatVersion · DR4503 schema mismatch · DR4504 inconsistent table (bad
+ * edit row, index out of range, unknown layer) · DR4505 content hash mismatch · DR4506 not the
+ * pinned sha256 · DR4507 malformed pin (runtime/integrity.ts).
  */
 import validateTableSchema from "./generated/validate-table.js";
 import type { ValidatorError } from "./generated/validate-table.js";
 import { FORMAT_VERSION } from "./table.ts";
 import { CODE_SLOTS, codeSlot } from "./codes.ts";
+import { verifyTableIntegrity, type IntegrityOptions } from "./integrity.ts";
 import type { AocTable, DecisionTable, MueTable, PtpTable, TRule } from "./table.ts";
 
 /** One table-load problem: where in the table (JSON pointer), a stable code, what is wrong. */
@@ -206,6 +208,9 @@ export interface LoadedTable {
 
 export type LoadTableResult = { ok: true; table: LoadedTable } | { ok: false; errors: TableError[] };
 
+/** Options of {@link loadTable}: `sha256` pins the reviewed release (see runtime/integrity.ts). */
+export type LoadTableOptions = IntegrityOptions;
+
 const MAX_ERRORS = 20;
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -223,33 +228,34 @@ function esc(seg: string): string {
 function schemaError(e: ValidatorError): TableError {
   if (e.keyword === "required") {
     const prop = String(e.params.missingProperty);
-    return { pointer: `${e.instancePath}/${esc(prop)}`, code: "DR4003", message: `table field \`${prop}\` is missing at \`${e.instancePath || "/"}\`` };
+    return { pointer: `${e.instancePath}/${esc(prop)}`, code: "DR4503", message: `table field \`${prop}\` is missing at \`${e.instancePath || "/"}\`` };
   }
   const params = Object.entries(e.params)
     .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
     .join(", ");
   return {
     pointer: e.instancePath,
-    code: "DR4003",
+    code: "DR4503",
     message: `table does not match its schema at \`${e.instancePath || "/"}\`: \`${e.keyword}\` check failed${params ? ` (${params})` : ""}`,
   };
 }
 
 /**
  * Checks and prepares a decision table (a parsed object or its JSON text). Never throws:
- * problems come back as errors with JSON pointers.
+ * problems come back as errors with JSON pointers. A table whose content does not match its
+ * embedded content hash, or (with `options.sha256`) is not the pinned release, is refused.
  */
-export function loadTable(json: unknown): LoadTableResult {
+export function loadTable(json: unknown, options: LoadTableOptions = {}): LoadTableResult {
   let data = json;
   if (typeof json === "string") {
     try {
       data = JSON.parse(json);
     } catch (err) {
-      return { ok: false, errors: [{ pointer: "", code: "DR4001", message: `table is not valid JSON: ${(err as Error).message}` }] };
+      return { ok: false, errors: [{ pointer: "", code: "DR4501", message: `table is not valid JSON: ${(err as Error).message}` }] };
     }
   }
   if (!isObject(data)) {
-    return { ok: false, errors: [{ pointer: "", code: "DR4003", message: "table is not a JSON object: expected a decision table from `dermrules compile`" }] };
+    return { ok: false, errors: [{ pointer: "", code: "DR4503", message: "table is not a JSON object: expected a decision table from `dermrules compile`" }] };
   }
   if ("formatVersion" in data && data.formatVersion !== FORMAT_VERSION) {
     return {
@@ -257,7 +263,7 @@ export function loadTable(json: unknown): LoadTableResult {
       errors: [
         {
           pointer: "/formatVersion",
-          code: "DR4002",
+          code: "DR4502",
           message: `table formatVersion ${JSON.stringify(data.formatVersion)} is not supported by this runtime (supports ${FORMAT_VERSION})`,
         },
       ],
@@ -269,7 +275,7 @@ export function loadTable(json: unknown): LoadTableResult {
   const table = data;
   const errors: TableError[] = [];
   const fail = (pointer: string, message: string) => {
-    if (errors.length < MAX_ERRORS) errors.push({ pointer, code: "DR4004", message });
+    if (errors.length < MAX_ERRORS) errors.push({ pointer, code: "DR4504", message });
   };
 
   const codeIds = new Map<string, number>();
@@ -365,6 +371,10 @@ export function loadTable(json: unknown): LoadTableResult {
   });
 
   if (errors.length > 0) return { ok: false, errors };
+  // Last, so a damaged table still gets the precise errors above; text in the compiler's own
+  // form is hashed in one pass over it.
+  const integrity = verifyTableIntegrity(table, typeof json === "string" ? json : undefined, options);
+  if (integrity !== null) return { ok: false, errors: [integrity] };
 
   const billableSorted = splitCodes(table.icd10.billable);
   // The list is documented as sorted; sort anyway when it is not, since suggestions rely on it.

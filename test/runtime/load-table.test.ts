@@ -29,28 +29,28 @@ describe("loadTable", () => {
 
   it("rejects an unknown formatVersion with a clear message", () => {
     expect(errors({ ...makeTable(), formatVersion: 7 })).toEqual([
-      { pointer: "/formatVersion", code: "DR4002", message: "table formatVersion 7 is not supported by this runtime (supports 1)" },
+      { pointer: "/formatVersion", code: "DR4502", message: "table formatVersion 7 is not supported by this runtime (supports 1)" },
     ]);
   });
 
   it("rejects text that is not JSON", () => {
     const [e] = errors("{not json");
-    expect(e.code).toBe("DR4001");
+    expect(e.code).toBe("DR4501");
     expect(e.pointer).toBe("");
     expect(e.message).toMatch(/^table is not valid JSON: /);
   });
 
   it("rejects a non-object", () => {
-    expect(errors([1])[0]).toMatchObject({ code: "DR4003", pointer: "" });
+    expect(errors([1])[0]).toMatchObject({ code: "DR4503", pointer: "" });
   });
 
   it("reports a schema mismatch with its pointer", () => {
     const t = makeTable({ rules: [rule({ when: has("17003"), action: { k: "deny" } })] }) as any;
     t.rules[0].severity = "fatal";
-    expect(errors(t)[0]).toMatchObject({ pointer: "/rules/0/severity", code: "DR4003" });
+    expect(errors(t)[0]).toMatchObject({ pointer: "/rules/0/severity", code: "DR4503" });
     const u = makeTable() as any;
     delete u.layers.cms.index;
-    expect(errors(u)[0]).toMatchObject({ pointer: "/layers/cms/index", code: "DR4003", message: "table field `index` is missing at `/layers/cms`" });
+    expect(errors(u)[0]).toMatchObject({ pointer: "/layers/cms/index", code: "DR4503", message: "table field `index` is missing at `/layers/cms`" });
   });
 
   it("checks conditions deeply (a bad node inside `and`)", () => {
@@ -63,7 +63,7 @@ describe("loadTable", () => {
   it("checks bulk edit rows in code, with pointers", () => {
     expect(errors(makeTable({ ptp: { "11102": { "11100": [[null, null, 2 as any]] } } }))[0]).toMatchObject({
       pointer: "/edits/ptp/0/pairs/11102/11100",
-      code: "DR4004",
+      code: "DR4504",
     });
     expect(errors(makeTable({ mue: { "17000": [1, 4 as any] } }))[0].pointer).toBe("/edits/mue/0/limits/17000");
     expect(errors(makeTable({ aoc: { "17003": [[1, "17000", null, null] as any] } }))[0].pointer).toBe("/edits/aoc/0/addons/17003");
@@ -72,13 +72,13 @@ describe("loadTable", () => {
   it("checks cross references: rule indexes, edit indexes, layers", () => {
     const t = makeTable() as any;
     t.layers.cms.rules = [3];
-    expect(errors(t)[0]).toMatchObject({ pointer: "/layers/cms/rules/0", code: "DR4004" });
+    expect(errors(t)[0]).toMatchObject({ pointer: "/layers/cms/rules/0", code: "DR4504" });
     const u = makeTable() as any;
     u.defaultLayer = "acme";
-    expect(errors(u)[0]).toMatchObject({ pointer: "/defaultLayer", code: "DR4004" });
+    expect(errors(u)[0]).toMatchObject({ pointer: "/defaultLayer", code: "DR4504" });
     const w = makeTable() as any;
     w.layers.cms.index.byCode["1700"] = [];
-    expect(errors(w)[0]).toMatchObject({ pointer: "/layers/cms/index/byCode/1700", code: "DR4004" });
+    expect(errors(w)[0]).toMatchObject({ pointer: "/layers/cms/index/byCode/1700", code: "DR4504" });
     const v = makeTable({ layers: { acme: { extends: "nope" } } });
     expect(errors(v)[0]).toMatchObject({ pointer: "/layers/acme/extends" });
   });

@@ -5,6 +5,7 @@
  */
 import { dayNumber } from "../../runtime/dates.ts";
 import { loadTable } from "../../runtime/index.ts";
+import { computeContentHash } from "../../runtime/integrity.ts";
 import type { LoadedTable } from "../../runtime/index.ts";
 import type { CodeRanges, DecisionTable, Layer, TAction, TCond, TRule } from "../../runtime/table.ts";
 
@@ -152,7 +153,7 @@ export function makeTable(spec: TableSpec = {}): DecisionTable {
       disabled: l.disabled ?? [],
     };
   }
-  return {
+  const table: DecisionTable = {
     formatVersion: 1,
     contentHash: "",
     generator: "test/support/tables.ts",
@@ -167,6 +168,9 @@ export function makeTable(spec: TableSpec = {}): DecisionTable {
       headers: [...(spec.icd?.headers ?? [])].sort().join(" "),
     },
   };
+  // Sealed like a compiled table: loadTable refuses a table whose content hash does not match.
+  table.contentHash = computeContentHash(table);
+  return table;
 }
 
 /** `makeTable` then `loadTable`, failing the test on load errors. */
