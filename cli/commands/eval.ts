@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { createBatchEvaluator, loadTable, evaluateJsonText, type EvalResult, type LoadedTable } from "../../runtime/index.ts";
 import { parse } from "../args.ts";
 import { ExitCode, type Io } from "../io.ts";
@@ -26,7 +27,7 @@ import {
 } from "../../formats/index.ts";
 
 const USAGE =
-  "usage: dermrules eval --table table.json [--json] [--format 837|fhir|csv|json] [--payer-map map.json] <claim.json | claims.ndjson | claims.837 | claims.csv | fhir.json | ->\n";
+  "usage: dermrules eval --table table.json [--json] [--format 837|fhir|csv|json] [--payer-map map.json] [--workers N] <claim.json | claims.ndjson | claims.837 | claims.csv | fhir.json | ->\n";
 
 export async function run(args: string[], io: Io): Promise<number> {
   const parsed = parse(args, {
@@ -34,6 +35,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     json: { type: "boolean", default: false },
     format: { type: "string" },
     "payer-map": { type: "string" },
+    workers: { type: "string" },
   });
   if (!parsed.ok) {
     io.stderr(`dermrules eval: ${parsed.error}\n${USAGE}`);
@@ -61,6 +63,14 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
   }
   const input = positionals[0]!;
+  let workers = 0;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+      io.stderr(`dermrules eval: --workers must be a whole number from 1 to 64, not \`${String(values.workers)}\`\n${USAGE}`);
+      return ExitCode.Usage;
+    }
+  }
 
   let tableText: string;
   try {
@@ -130,7 +140,10 @@ export async function run(args: string[], io: Io): Promise<number> {
   // Standard input was peeked for sniffing: read it back through the source.
   const lines = input === "-" ? (source ? source.lines() : io.stdinLines()) : io.fileLines(input);
   try {
-    await evaluateLines(table, lines, emit, io);
+    if (workers > 0) {
+      const r = await evaluateLinesInWorkers(table, tableText, lines, workers, json, io);
+      if (r) worst = ExitCode.Findings;
+    } else await evaluateLines(table, lines, emit, io);
   } catch (err) {
     io.stderr(`dermrules eval: reading \`${input}\` failed: ${describeIoError(err)}\n`);
     return ExitCode.Usage;
@@ -220,3 +233,164 @@ function describeIoError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+
+// ------------------------------------------------------------------------------ --workers N
+
+/** NDJSON records per message to a worker: large enough that messaging costs little per record. */
+const BATCH = 512;
+/** Batches in flight per worker before reading waits: bounds memory on long inputs. */
+const IN_FLIGHT = 4;
+
+interface WorkerBatch {
+  seq: number;
+  /** [input line number, record text] of the batch's non-blank lines. */
+  records: [number, string][];
+}
+
+interface WorkerReply {
+  seq: number;
+  /** Rendered output per record (JSON line or human block). */
+  out: string[];
+  /** Claim id per record, null for an invalid record (duplicate ids are handled in input order by the main thread). */
+  ids: (string | null)[];
+  /** Whether some record was denied or invalid. */
+  bad: boolean;
+}
+
+/**
+ * Evaluates an NDJSON stream on `n` worker threads, each with its own copy of the table.
+ * Batches go out round-robin and come back in any order; output is written strictly in input
+ * order, one record per non-blank input line, as the single-thread path writes it. A claim id
+ * seen earlier in the stream gets the batch's duplicate-id warning: the workers do not share
+ * state, so the main thread tracks ids in input order and re-evaluates such a (rare) record
+ * itself. Returns whether some record was denied or invalid.
+ */
+async function evaluateLinesInWorkers(
+  table: LoadedTable,
+  tableText: string,
+  lines: AsyncIterable<string>,
+  n: number,
+  json: boolean,
+  io: Io,
+): Promise<boolean> {
+  const pool: Worker[] = [];
+  const pending = new Map<number, WorkerReply>();
+  const waiting = new Map<number, { resolve: () => void }>();
+  const texts = new Map<number, [number, string][]>();
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const tsx = import.meta.resolve("tsx/esm/api");
+  // A worker is started from a small CommonJS stub that registers tsx (hooks are per thread)
+  // and then runs this module's worker loop.
+  const stub = `const { workerData } = require("node:worker_threads");
+import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); }).then((m) => m.evalWorkerMain(), (e) => { throw e; });`;
+  for (let i = 0; i < n; i++) {
+    const w = new Worker(stub, { eval: true, workerData: { kind: "dermrules-eval", tsx, entry: import.meta.url, tableText, json } });
+    w.on("message", (m: WorkerReply) => {
+      pending.set(m.seq, m);
+      signal();
+    });
+    w.on("error", (e) => {
+      failure = e;
+      signal();
+    });
+    pool.push(w);
+  }
+  const seen = new Set<string>();
+  let bad = false;
+  let sent = 0;
+  let written = 0;
+  /** Writes every reply that is next in order. */
+  const drain = async () => {
+    for (;;) {
+      const r = pending.get(written);
+      if (r === undefined) return;
+      pending.delete(written);
+      const recs = texts.get(written)!;
+      texts.delete(written);
+      if (r.bad) bad = true;
+      let chunk = "";
+      for (let k = 0; k < r.out.length; k++) {
+        const id = r.ids[k];
+        if (id !== null && id !== undefined) {
+          if (seen.has(id)) {
+            // Evaluate it twice in a fresh batch: the second answer carries the duplicate warning.
+            const [lineNo, text] = recs[k]!;
+            const again = createBatchEvaluator(table);
+            again(text, lineNo);
+            const res = again(text, lineNo);
+            if (res.verdict === "deny" || res.verdict === "invalid") bad = true;
+            chunk += json ? JSON.stringify(res) + "\n" : renderResult(res);
+            continue;
+          }
+          seen.add(id);
+        }
+        chunk += r.out[k];
+      }
+      io.stdout(chunk);
+      written++;
+      await io.flush();
+    }
+  };
+  const waitForReplies = async (until: () => boolean) => {
+    while (!until()) {
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (pending.has(written) || failure) signal();
+      });
+      await drain();
+    }
+  };
+  try {
+    let lineNo = 0;
+    let batch: [number, string][] = [];
+    const send = async () => {
+      if (batch.length === 0) return;
+      const seq = sent++;
+      texts.set(seq, batch);
+      pool[seq % n]!.postMessage({ seq, records: batch } satisfies WorkerBatch);
+      batch = [];
+      await waitForReplies(() => sent - written < n * IN_FLIGHT);
+    };
+    for await (const raw of lines) {
+      lineNo++;
+      const text = lineNo === 1 ? stripBom(raw) : raw;
+      if (text.trim() === "") continue;
+      batch.push([lineNo, text]);
+      if (batch.length >= BATCH) await send();
+    }
+    await send();
+    await waitForReplies(() => written === sent);
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return bad;
+}
+
+/** The worker side of `--workers`: load the table once, then evaluate batches as they come. */
+export function evalWorkerMain(): void {
+  if (isMainThread || parentPort === null) return;
+  const data = workerData as { tableText: string; json: boolean };
+  const loaded = loadTable(data.tableText);
+  if (!loaded.ok) throw new Error(`table: ${loaded.errors[0]?.message ?? "unusable"}`);
+  const table = loaded.table;
+  const port = parentPort;
+  port.on("message", (m: WorkerBatch) => {
+    const out: string[] = [];
+    const ids: (string | null)[] = [];
+    let bad = false;
+    for (const [lineNo, text] of m.records) {
+      const res = evaluateJsonText(table, text, lineNo);
+      if (res.verdict === "deny" || res.verdict === "invalid") bad = true;
+      ids.push(res.verdict === "invalid" ? null : res.claimId);
+      out.push(data.json ? JSON.stringify(res) + "\n" : renderResult(res));
+    }
+    port.postMessage({ seq: m.seq, out, ids, bad } satisfies WorkerReply);
+  });
+}
