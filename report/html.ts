@@ -73,6 +73,11 @@ footer{color:var(--muted);font-size:12.5px;text-align:center;padding:0 0 30px}
 @media print{body{background:#fff}header{background:#fff;color:#000;border-bottom:2px solid #000}header p{color:#333}section{border-color:#bbb}}
 `;
 
+/** `1 note`, `2 notes`, with the number formatted. */
+function plural(n: number, word: string): string {
+  return `${int(n)} ${word}${n === 1 ? "" : "s"}`;
+}
+
 /** Escapes text and shows `backticked` parts (codes, ids in messages) as code. */
 function rich(text: string): string {
   return esc(text).replace(/`([^`]+)`/g, "<code>$1</code>");
@@ -153,7 +158,7 @@ export function renderHtml(s: AuditSummary): string {
     tile("Denied", "deny", t.deny, int(t.deny), "claims with an error finding", t.deny > 0 ? "bad" : "") +
     tile("Needs review", "review", t.review, int(t.review), "warnings only") +
     tile("Invalid", "invalid", t.invalid, int(t.invalid), "could not be evaluated", t.invalid > 0 ? "bad" : "") +
-    tile("Findings", "findings", t.findings, int(t.findings), `${int(t.errors)} errors, ${int(t.warnings)} warnings, ${int(t.infos)} notes`) +
+    tile("Findings", "findings", t.findings, int(t.findings), `${plural(t.errors, "error")}, ${plural(t.warnings, "warning")}, ${plural(t.infos, "note")}`) +
     `</section>`;
 
   const verdictSection =
@@ -174,7 +179,7 @@ export function renderHtml(s: AuditSummary): string {
     `</section>`;
 
   const categorySection =
-    `<section><h2>Findings by category</h2><p class="lead">${int(t.findings)} findings: ${int(t.errors)} errors, ${int(t.warnings)} warnings, ${int(t.infos)} notes, from ${int(t.rules)} rules.</p>` +
+    `<section><h2>Findings by category</h2><p class="lead">${plural(t.findings, "finding")}: ${plural(t.errors, "error")}, ${plural(t.warnings, "warning")}, ${plural(t.infos, "note")}, from ${plural(t.rules, "rule")}.</p>` +
     (s.byCategory.length > 0
       ? barChart(
           "Findings by category",
@@ -196,7 +201,7 @@ export function renderHtml(s: AuditSummary): string {
     `</section>`;
 
   const rulesSection =
-    `<section><h2>Top ${s.topRules.length} rules</h2><p class="lead">Errors first, then warnings and notes; within each, the rules that fired most often, with the policy they cite and the fix they suggest.</p>` +
+    `<section><h2>${s.topRules.length === 1 ? "The rule that fired" : `Top ${s.topRules.length} rules`}</h2><p class="lead">Errors first, then warnings and notes; within each, the rules that fired most often, with the policy they cite and the fix they suggest.</p>` +
     (s.topRules.length > 0
       ? barChart(
           "Findings by rule",
@@ -251,7 +256,7 @@ export function renderHtml(s: AuditSummary): string {
     `</section>`;
 
   const denialSection =
-    `<section><h2>The ${s.costliestDenials.length} costliest denials</h2><p class="lead">Denied claims with the most charges at risk: start here.</p>` +
+    `<section><h2>${s.costliestDenials.length === 1 ? "The costliest denial" : `The ${s.costliestDenials.length} costliest denials`}</h2><p class="lead">Denied claims with the most charges at risk: start here.</p>` +
     (s.costliestDenials.length > 0
       ? table(
           [
