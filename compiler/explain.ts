@@ -815,7 +815,7 @@ function ptpTest(env: Env, l1: number, l2: number, em1: boolean, em2: boolean): 
   return { r: "bypass", why: `the anatomic modifiers ${[...mods].map(tick).join(", ")} show different sites, which this PTP edit (indicator 1) accepts` };
 }
 
-function tracePtp(env: Env, filter: (id: string) => boolean, explicit: boolean): void {
+function tracePtp(env: Env, filter: (id: string) => boolean, explicit: boolean, wantedFilter: (id: string) => boolean = filter): void {
   const codes = [...new Set(env.group.map((n) => line(env, n).code))];
   const date = formatDay(env.day);
   for (const ti of env.layer.ptp) {
@@ -900,7 +900,7 @@ function tracePtp(env: Env, filter: (id: string) => boolean, explicit: boolean):
         env.traces.push(trace);
       }
     }
-    if (explicit) explicitPtp(env, t, codes, filter);
+    if (explicit) explicitPtp(env, t, codes, wantedFilter);
   }
 }
 
@@ -1122,6 +1122,19 @@ function traceIcd(env: Env): void {
   });
 }
 
+const icdMemo = new WeakMap<DecisionTable, { billable: Set<string>; headers: Set<string>; sorted: string[] }>();
+
+/** The table's ICD-10-CM lists as sets, built once per table (they hold some 74,000 codes). */
+function icdOf(table: DecisionTable): { billable: Set<string>; headers: Set<string>; sorted: string[] } {
+  let hit = icdMemo.get(table);
+  if (!hit) {
+    const sorted = table.icd10.billable === "" ? [] : table.icd10.billable.split(" ");
+    hit = { billable: new Set(sorted), headers: new Set(table.icd10.headers === "" ? [] : table.icd10.headers.split(" ")), sorted };
+    icdMemo.set(table, hit);
+  }
+  return hit;
+}
+
 /**
  * Explains one claim (a parsed JSON value) against a decision table: the findings (equal to the
  * runtime's) and a trace per rule and table edit looked at. Never throws on user input: an
@@ -1156,7 +1169,7 @@ export function explainClaim(table: DecisionTable, claimData: unknown, opts: Exp
       findings: [f],
     });
   }
-  const billableSorted = table.icd10.billable === "" ? [] : table.icd10.billable.split(" ");
+  const icd = icdOf(table);
   const env: Env = {
     table,
     layer,
@@ -1171,15 +1184,17 @@ export function explainClaim(table: DecisionTable, claimData: unknown, opts: Exp
     findings,
     traces,
     watches: [],
-    billable: new Set(billableSorted),
-    headers: new Set(table.icd10.headers === "" ? [] : table.icd10.headers.split(" ")),
-    billableSorted,
+    billable: icd.billable,
+    headers: icd.headers,
+    billableSorted: icd.sorted,
     wanted: opts.rules ?? [],
   };
   traceIcd(env);
 
   const wanted = opts.rules;
   const filter = (id: string): boolean => wanted === undefined || wanted.some((p) => matchesPattern(p, id));
+  // Every edit is evaluated (the findings must be whole); only the traces kept are filtered.
+  const all = (): boolean => true;
   const dayOf = (l: ClaimLine): number => dayNumber((l.serviceDate ?? claim.serviceDate)!)!;
   const days = [...new Set(claim.lines.map(dayOf))];
   const groups: { date: string; lines: number[] }[] = [];
@@ -1192,9 +1207,9 @@ export function explainClaim(table: DecisionTable, claimData: unknown, opts: Exp
       traceRule(env, rule);
     }
     if (wanted !== undefined) explainAbsentRules(env, wanted);
-    tracePtp(env, filter, wanted !== undefined);
-    traceMue(env, filter);
-    traceAoc(env, filter);
+    tracePtp(env, all, wanted !== undefined, filter);
+    traceMue(env, all);
+    traceAoc(env, all);
   }
   traceFallThrough(env);
   sortFindings(findings);

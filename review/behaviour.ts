@@ -131,7 +131,7 @@ class Evaluator {
 function shrink(ev: Evaluator, claim: Claim, rule: string, kind: BehaviourKind, verdictChanged: boolean): Claim {
   const keeps = (c: Claim): boolean => {
     const r = ev.both(c);
-    return r !== undefined && ruleDifferences(r[0], r[1]).get(rule) === kind && (!verdictChanged || r[0].verdict !== r[1].verdict);
+    return r !== undefined && ruleDifferences(r[0], r[1]).get(rule) === kind && (!verdictChanged || contributes(r[0], r[1], rule));
   };
   let cur = cloneClaim(claim);
   const attempts = (c: Claim): Claim[] => {
@@ -215,6 +215,30 @@ function note(acc: Map<string, Acc>, rule: string): Acc {
   return a;
 }
 
+const LEVEL: Record<string, number> = { info: 0, warning: 1, error: 2 };
+const VERDICT_LEVEL: Record<string, number> = { clean: 0, review: 1, deny: 2 };
+
+function level(findings: readonly Finding[], rule: string): number {
+  let l = -1;
+  for (const f of findings) if (f.rule === rule) l = Math.max(l, LEVEL[f.severity]!);
+  return l;
+}
+
+/**
+ * Whether the rule's change reaches the claim's verdict: the verdict got worse and the rule now
+ * fires at the new verdict's level (and did not before), or it got better and the rule fired
+ * at the old verdict's level (and no longer does). An info note, a reworded message or a rule
+ * that is outweighed by another finding does not count.
+ */
+export function contributes(a: ClaimResult, b: ClaimResult, rule: string): boolean {
+  const va = VERDICT_LEVEL[a.verdict]!;
+  const vb = VERDICT_LEVEL[b.verdict]!;
+  if (va === vb) return false;
+  const la = level(a.findings, rule);
+  const lb = level(b.findings, rule);
+  return vb > va ? lb >= vb && la < vb : la >= va && lb < va;
+}
+
 function record(acc: Map<string, Acc>, counts: ClaimCounts, claim: Claim, r: [ClaimResult, ClaimResult], from: string, generated: boolean): void {
   counts.claims++;
   const [a, b] = r;
@@ -229,8 +253,9 @@ function record(acc: Map<string, Acc>, counts: ClaimCounts, claim: Claim, r: [Cl
   for (const [rule, kind] of ruleDifferences(a, b)) {
     const x = note(acc, rule);
     (generated ? x.generated : x.corpus)[kind]++;
-    if (verdictChanged) x.verdictChanged[generated ? "generated" : "corpus"]++;
-    const cand: Best = { claim, from, size: size(claim), generated, verdictChanged };
+    const decisive = verdictChanged && contributes(a, b, rule);
+    if (decisive) x.verdictChanged[generated ? "generated" : "corpus"]++;
+    const cand: Best = { claim, from, size: size(claim), generated, verdictChanged: decisive };
     const best = x.best.get(kind);
     if (!best || better(cand, best)) x.best.set(kind, cand);
   }
@@ -267,7 +292,7 @@ export function targetsOf(A: DecisionTable, B: DecisionTable, ch: Changes, maxRo
     const a = c.before ? find(A, c.layer, c.id) : undefined;
     const b = c.after ? find(B, c.layer, c.id) : undefined;
     // A derived id that changed with the rule: the base version has the old id.
-    const oldId = c.fields.find((f) => f.before.startsWith("id "))?.before.slice(3);
+    const oldId = c.fields.find((f) => f.field === "id")?.before;
     const a2 = a ?? (oldId ? find(A, c.layer, oldId) : undefined);
     addRule(c.id, [a2, b], [...(a2 ? ruleLayers(A, a2) : []), ...(b ? ruleLayers(B, b) : [])]);
   }
@@ -366,7 +391,22 @@ export async function searchBehaviour(base: Side, head: Side, ch: Changes, opts:
   if (!equivalent) {
     const billableText = head.table.icd10.billable || base.table.icd10.billable;
     const billable = billableText === "" ? [] : billableText.split(" ");
-    const ctx: GenContext = { billable, billableSet: new Set(billable), defaultLayer: head.table.defaultLayer, rng: seededRandom(opts.seed ?? 1) };
+    const addonsOf = new Map<string, string[]>();
+    const primariesOf = new Map<string, string[]>();
+    const push = (m: Map<string, string[]>, k: string, v: string) => {
+      const list = m.get(k) ?? [];
+      if (!list.includes(v)) list.push(v);
+      m.set(k, list);
+    };
+    for (const t of [...base.table.edits.aoc, ...head.table.edits.aoc]) {
+      for (const [addon, rows] of Object.entries(t.addons)) {
+        for (const r of rows) {
+          push(addonsOf, r[1], addon);
+          push(primariesOf, addon, r[1]);
+        }
+      }
+    }
+    const ctx: GenContext = { billable, billableSet: new Set(billable), defaultLayer: head.table.defaultLayer, rng: seededRandom(opts.seed ?? 1), addonsOf, primariesOf };
     const { targets, sampled } = targetsOf(base.table, head.table, ch, opts.maxRowsPerTable ?? 200);
     report.targets = {
       rules: targets.filter((t) => t.kind === "rule").length,

@@ -38,6 +38,14 @@ export interface GenContext {
   defaultLayer: string;
   /** A deterministic random source in [0, 1). */
   rng: () => number;
+  /**
+   * Primary code → the add-on codes that list it (from both tables' add-on rows). An add-on
+   * falls with its denied primary, so a rule that starts or stops denying a primary changes
+   * the add-on's findings too: claims get the add-ons of their codes to show that.
+   */
+  addonsOf?: Map<string, string[]>;
+  /** Add-on code → its listed primaries (the same rows, the other way). */
+  primariesOf?: Map<string, string[]>;
 }
 
 /** The date claims default to when no window says otherwise (the shipped rule tests use it). */
@@ -468,6 +476,8 @@ export function rulePools(ctx: GenContext, versions: readonly TRule[]): Pools {
 // ---------------------------------------------------------------------------- seeds
 
 interface Build {
+  /** Spread a `count` over two codes of its set (1 unit on the first, the rest on the second). */
+  spread: boolean;
   c: Claim;
   /** The current line (1-based), in line scope. */
   cur: number;
@@ -517,7 +527,12 @@ function realize(ctx: GenContext, b: Build, lit: Literal): void {
         return;
       }
       const code = pickCode(b, a.set);
-      if (code !== undefined) addLine(c, code, v);
+      if (code === undefined) return;
+      const second = b.spread && v >= 2 ? boundaryCodes(a.set).find((x) => x !== code && inRanges(a.set, x)) : undefined;
+      if (second !== undefined) {
+        addLine(c, code, 1);
+        addLine(c, second, v - 1);
+      } else addLine(c, code, v);
       return;
     }
     case "dx": {
@@ -592,8 +607,9 @@ function ruleSeeds(ctx: GenContext, r: TRule, layer: string): Claim[] {
   const out: Claim[] = [];
   const day = dayIn(r);
   const subject = r.subject ?? r.triggers;
+  let spread = false;
   const build = (term: Literal[], selectCase?: { when: TCond; code: string }, code?: string): Build => {
-    const b: Build = { c: newClaim(day, layer, ctx), cur: 0, avoidCodes: [] };
+    const b: Build = { spread, c: newClaim(day, layer, ctx), cur: 0, avoidCodes: [] };
     if (r.scope === "line") {
       const sc = code ?? pickCode(b, subject);
       if (sc !== undefined) b.cur = addLine(b.c, sc);
@@ -603,7 +619,14 @@ function ruleSeeds(ctx: GenContext, r: TRule, layer: string): Claim[] {
     return b;
   };
   const terms = dnf(r.when, true);
+  // Each term once as it comes, and once more with its counts spread over two codes.
+  const runs: [Literal[], boolean][] = [];
   for (const term of terms.length ? terms : [[]]) {
+    runs.push([term, false]);
+    if (term.some((l) => l.atom.k === "count" && l.pos)) runs.push([term, true]);
+  }
+  for (const [term, spreadIt] of runs) {
+    spread = spreadIt;
     const a = r.action;
     switch (a.k) {
       case "select": {
@@ -683,6 +706,24 @@ function ruleSeeds(ctx: GenContext, r: TRule, layer: string): Claim[] {
 }
 
 // ---------------------------------------------------------------------------- neighbours
+
+/** The seed with a line of each add-on code that lists one of its codes as primary (or undefined: none). */
+function withAddons(ctx: GenContext, seed: Claim): Claim | undefined {
+  if (!ctx.addonsOf) return undefined;
+  const c = cloneClaim(seed);
+  const have = new Set(c.lines.map((l) => l.code));
+  let added = false;
+  for (const l of seed.lines) {
+    for (const addon of (ctx.addonsOf.get(l.code) ?? []).slice(0, 2)) {
+      if (have.has(addon)) continue;
+      have.add(addon);
+      const n = addLine(c, addon);
+      if (l.dxPointers) c.lines[n - 1]!.dxPointers = l.dxPointers.slice();
+      added = true;
+    }
+  }
+  return added ? finishClaim(c, ctx) : undefined;
+}
 
 /** Each seed changed in one place, to each value of the pools. */
 function neighbours(ctx: GenContext, seed: Claim, p: Pools, layers: string[]): Claim[] {
@@ -801,11 +842,19 @@ function mueClaims(ctx: GenContext, t: Extract<Target, { kind: "mue" }>): Claim[
   const out: Claim[] = [];
   const units = new Set<number>([1]);
   for (const l of t.limits) for (const u of [l - 1, l, l + 1]) if (u >= 1 && u <= 9999) units.add(u);
+  // An add-on is billed with its primary, so that only the MUE decides.
+  const primary = (ctx.primariesOf?.get(t.code) ?? []).find((p) => p !== "CCCCC");
   for (const layer of t.layers) {
     for (const u of units) {
       const one = newClaim(DEFAULT_DAY, layer, ctx);
       addLine(one, t.code, u);
       out.push(finishClaim(one, ctx));
+      if (primary !== undefined) {
+        const withPrimary = newClaim(DEFAULT_DAY, layer, ctx);
+        addLine(withPrimary, primary);
+        addLine(withPrimary, t.code, u);
+        out.push(finishClaim(withPrimary, ctx));
+      }
       if (u >= 2) {
         const two = newClaim(DEFAULT_DAY, layer, ctx);
         addLine(two, t.code, Math.ceil(u / 2));
@@ -864,7 +913,23 @@ export function claimsFor(ctx: GenContext, t: Target, opts: GenerateOptions = {}
   switch (t.kind) {
     case "rule": {
       const pools = rulePools(ctx, t.versions);
-      const seeds = t.versions.flatMap((r) => t.layers.flatMap((layer) => ruleSeeds(ctx, r, layer)));
+      const plain = t.versions.flatMap((r) => t.layers.flatMap((layer) => ruleSeeds(ctx, r, layer)));
+      // Bare claims: a trigger code alone on each date of interest, with no patient and no place
+      // of service, so that windows and the notes about missing fields are checked too.
+      for (const r of t.versions) {
+        const trig = r.subject ?? r.triggers;
+        const codes = boundaryCodes(trig).filter((c) => inRanges(trig, c)).slice(0, 3);
+        for (const code of codes.length ? codes : ["99213"]) {
+          for (const day of pools.days) {
+            for (const layer of t.layers) {
+              const c = newClaim(day, layer, ctx);
+              addLine(c, code);
+              plain.push(finishClaim(c, ctx));
+            }
+          }
+        }
+      }
+      const seeds = [...plain, ...plain.map((c) => withAddons(ctx, c)).filter((c): c is Claim => c !== undefined)];
       const near = seeds.flatMap((s) => neighbours(ctx, s, pools, t.layers));
       claims = [...seeds, ...near, ...randomClaims(ctx, pools, t.layers, opts.random ?? 150)];
       break;

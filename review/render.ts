@@ -41,13 +41,33 @@ export function claimText(c: Claim): string {
   return parts.join(" · ");
 }
 
-function findingText(f: Finding): string {
-  const where = f.lines.length ? `line${f.lines.length > 1 ? "s" : ""} ${f.lines.join(", ")}` : "claim";
-  return `${f.severity} ${where}: ${f.message}`;
+function fixWords(f: Finding): string {
+  const x = f.fix;
+  if (!x) return "none";
+  const on = x.lines?.length ? ` on line${x.lines.length > 1 ? "s" : ""} ${x.lines.join(", ")}` : "";
+  const what = x.op === "replace" ? `replace${on} with ${(x.codes ?? []).join(", ")}` : x.op === "remove" ? `remove${on}` : x.op === "add-modifier" ? `add modifier ${x.modifier}${on}` : x.op === "set-units" ? `set units ${x.units}${on}` : x.op === "add-code" ? `add ${(x.codes ?? []).join(" or ")}` : "";
+  return [what, x.text ? JSON.stringify(x.text) : ""].filter(Boolean).join(" ");
 }
 
-function findingsText(fs: Finding[]): string {
-  return fs.length === 0 ? "no finding of this rule" : fs.map(findingText).join(" | ");
+/**
+ * A finding in one line; `other` (the same rule's findings on the other side) decides which
+ * extra fields are worth showing: the fix, related lines or citation when only they differ.
+ */
+function findingText(f: Finding, other: readonly Finding[] = []): string {
+  const where = f.lines.length ? `line${f.lines.length > 1 ? "s" : ""} ${f.lines.join(", ")}` : "claim";
+  const twin = other.find((o) => o.message === f.message && o.severity === f.severity && o.lines.join() === f.lines.join());
+  const extra: string[] = [];
+  if (twin) {
+    if (JSON.stringify(twin.fix) !== JSON.stringify(f.fix)) extra.push(`fix: ${fixWords(f)}`);
+    if ((twin.related ?? []).join() !== (f.related ?? []).join()) extra.push(`with lines ${(f.related ?? []).join(", ") || "none"}`);
+    if (twin.source !== f.source) extra.push(`source: ${f.source}`);
+    if (twin.category !== f.category) extra.push(`category ${f.category}`);
+  }
+  return `${f.severity} ${where}: ${f.message}${extra.length ? ` (${extra.join("; ")})` : ""}`;
+}
+
+function findingsText(fs: Finding[], other: readonly Finding[] = []): string {
+  return fs.length === 0 ? "no finding of this rule" : fs.map((f) => findingText(f, other)).join(" | ");
 }
 
 function countsText(c: Record<BehaviourKind, number>): string {
@@ -62,7 +82,7 @@ function total(c: Record<BehaviourKind, number>): number {
 }
 
 function transitions(c: ClaimCounts): string {
-  const t = Object.entries(c.transitions).sort((a, b) => b[1] - a[1]);
+  const t = Object.entries(c.transitions).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   return t.length ? ` (${t.map(([k, n]) => `${k}: ${thousands(n)}`).join(", ")})` : "";
 }
 
@@ -120,6 +140,7 @@ export function renderText(r: DiffReport): string {
     const where = (c.after ?? c.before)!.origin;
     out.push(`  ${sign} ${c.id}${c.override ? " (override)" : ""} [${c.layer}] ${where}`);
     if (c.change !== "modified") out.push(`      ${(c.after ?? c.before)!.text}`);
+    if (c.change === "added" && c.override && c.fields.length) out.push("      it changes, from the rule it overrides:");
     for (const f of c.fields) {
       out.push(`      ${f.field}: ${f.before}`);
       out.push(`      ${" ".repeat(f.field.length)}→ ${f.after}`);
@@ -172,8 +193,8 @@ function behaviourText(x: RuleBehaviour): string[] {
   if (!g && !c && vc) out.push(`    ${thousands(vc)} change verdict`);
   for (const w of x.witnesses) {
     out.push(`    witness (${KIND_WORDS[w.kind]}, ${w.from}): ${claimText(w.claim)}`);
-    out.push(`      before: ${w.before.verdict} — ${findingsText(w.before.findings)}`);
-    out.push(`      after:  ${w.after.verdict} — ${findingsText(w.after.findings)}`);
+    out.push(`      before: ${w.before.verdict} — ${findingsText(w.before.findings, w.after.findings)}`);
+    out.push(`      after:  ${w.after.verdict} — ${findingsText(w.after.findings, w.before.findings)}`);
   }
   return out;
 }
@@ -200,15 +221,20 @@ function shorten(s: string, n = 90): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
-function ruleChangeCell(c: RuleChange): string {
-  if (c.change === "added") return `added: ${code(shorten(c.after!.text))}`;
-  if (c.change === "removed") return `removed: ${code(shorten(c.before!.text))}`;
+function fieldsCell(c: RuleChange): string {
   return c.fields
     .map((f) => {
       if (f.field === "message" || f.field === "source") return `${f.field} reworded`;
       return `${f.field}: ${code(shorten(f.before, 50))} → ${code(shorten(f.after, 50))}`;
     })
     .join("<br>");
+}
+
+function ruleChangeCell(c: RuleChange): string {
+  if (c.change === "added" && c.override) return `override added${c.fields.length ? `: ${fieldsCell(c)}` : ""}`;
+  if (c.change === "added") return `added: ${code(shorten(c.after!.text))}`;
+  if (c.change === "removed") return `${c.override ? "override " : ""}removed: ${code(shorten(c.before!.text))}`;
+  return fieldsCell(c);
 }
 
 /** The report as a pull-request comment. */
@@ -227,6 +253,14 @@ export function renderMarkdown(r: DiffReport): string {
   if (corpus) out.push(`| **Corpus** | ${cell(corpus)} |`);
   out.push("");
 
+  if (r.rules.length || r.layers.length) {
+    out.push("#### Rule changes", "");
+    out.push("| rule | layer | change |", "| --- | --- | --- |");
+    for (const c of r.rules) out.push(`| ${code(c.id)}${c.override ? " (override)" : ""} | ${c.layer} | ${cell(ruleChangeCell(c))} |`);
+    for (const l of r.layers) for (const d of l.details) out.push(`| (layer) | ${l.layer} | ${cell(d)} |`);
+    out.push("");
+  }
+
   if (b.byRule.length) {
     out.push("#### Behaviour changes", "");
     out.push("| rule | how its findings change | claims | verdict changes | witness |", "| --- | --- | --- | --- | --- |");
@@ -242,13 +276,6 @@ export function renderMarkdown(r: DiffReport): string {
     out.push("");
   }
 
-  if (r.rules.length) {
-    out.push("#### Rule changes", "");
-    out.push("| rule | layer | change |", "| --- | --- | --- |");
-    for (const c of r.rules) out.push(`| ${code(c.id)}${c.override ? " (override)" : ""} | ${c.layer} | ${cell(ruleChangeCell(c))} |`);
-    out.push("");
-  }
-
   // ---- details
   for (const x of b.byRule) out.push(...behaviourDetails(x));
   if (r.rules.length) {
@@ -257,7 +284,7 @@ export function renderMarkdown(r: DiffReport): string {
       out.push(`**${code(c.id)}** (${c.change}${c.override ? ", override" : ""}, layer ${c.layer}) — ${c.change === "removed" ? `was at ${code(c.before!.origin)}` : `at ${code(c.after!.origin)}`}`, "");
       if (c.change !== "modified") {
         out.push("```", (c.after ?? c.before)!.text, "```", "");
-        continue;
+        if (c.fields.length === 0) continue;
       }
       for (const f of c.fields) {
         out.push(`- **${f.field}**`);
@@ -272,11 +299,6 @@ export function renderMarkdown(r: DiffReport): string {
   if (r.moved.length) {
     out.push(`<details><summary>${plural(r.moved.length, "rule")} moved (not a change)</summary>`, "");
     for (const m of r.moved) out.push(`- ${code(m.id)}: ${code(m.from)} → ${code(m.to)}`);
-    out.push("", "</details>", "");
-  }
-  if (r.layers.length) {
-    out.push("<details><summary>Layer changes</summary>", "");
-    for (const l of r.layers) for (const d of l.details) out.push(`- **${l.layer}**: ${d}`);
     out.push("", "</details>", "");
   }
   if (r.sets.length) {
@@ -319,8 +341,8 @@ function witnessMd(w: Witness): string[] {
   const out: string[] = [];
   out.push(`*${KIND_WORDS[w.kind]}* — witness (${w.from}): ${code(claimText(w.claim))}`, "");
   out.push("| | verdict | findings of this rule |", "| --- | --- | --- |");
-  out.push(`| before | ${w.before.verdict} | ${cell(findingsText(w.before.findings))} |`);
-  out.push(`| after | ${w.after.verdict} | ${cell(findingsText(w.after.findings))} |`);
+  out.push(`| before | ${w.before.verdict} | ${cell(findingsText(w.before.findings, w.after.findings))} |`);
+  out.push(`| after | ${w.after.verdict} | ${cell(findingsText(w.after.findings, w.before.findings))} |`);
   out.push("", "```json", JSON.stringify(w.claim), "```", "");
   return out;
 }

@@ -240,6 +240,8 @@ const FIELDS: readonly RuleField[] = ["scope", "subject", "condition", "action",
 
 function fieldValue(r: TRule, f: RuleField): unknown {
   switch (f) {
+    case "id":
+      return r.id;
     case "scope":
       return r.scope;
     case "subject":
@@ -269,6 +271,8 @@ function fieldValue(r: TRule, f: RuleField): unknown {
 
 function fieldText(r: TRule, f: RuleField): string {
   switch (f) {
+    case "id":
+      return r.id;
     case "scope":
       return r.scope === "line" ? "line (once per line of the subject)" : "claim (once per date of service)";
     case "subject":
@@ -303,7 +307,9 @@ export function ruleFieldChanges(a: TRule, b: TRule, pa?: Program, pb?: Program)
     if (f === "condition") {
       const sa = sourceCondition(pa, a.layer, a.id);
       const sb = sourceCondition(pb, b.layer, b.id);
-      if (sa !== undefined && sb !== undefined && sa !== sb) notes.push(`as written: \`${sa}\` → \`${sb}\``);
+      const resolvedA = (a.scope === "line" && a.subject ? `line ${codeRangesText(a.subject)}${a.when.k === "true" ? "" : " and "}` : "") + (a.when.k === "true" ? "" : condText(a.when));
+      const resolvedB = (b.scope === "line" && b.subject ? `line ${codeRangesText(b.subject)}${b.when.k === "true" ? "" : " and "}` : "") + (b.when.k === "true" ? "" : condText(b.when));
+      if (sa !== undefined && sb !== undefined && sa !== sb && (sa !== resolvedA || sb !== resolvedB)) notes.push(`as written: \`${sa}\` → \`${sb}\``);
       else if (sa !== undefined && sa === sb) notes.push(`as written, the condition is unchanged (\`${sa}\`): a set it names changed`);
       const inner: string[] = [];
       if (condNotes(a.when, b.when, inner)) notes.push(...inner);
@@ -329,12 +335,30 @@ function originFile(origin: string): string {
 }
 
 /**
+ * The folder every rule origin of a table starts with (`base/`), or "": two tables compiled
+ * from two folders differ by it alone, and that is not a move.
+ */
+function commonFolder(t: DecisionTable): string {
+  // The rule files of the compilation (provenance), not only those that hold rules.
+  const sources = t.provenance.sources.filter((x) => x.kind === "rules").map((x) => x.path);
+  const files = sources.length ? sources : t.rules.map((r) => originFile(r.origin));
+  if (files.length === 0) return "";
+  let prefix = files[0]!.slice(0, files[0]!.lastIndexOf("/") + 1);
+  for (const f of files) while (prefix !== "" && !f.startsWith(prefix)) prefix = prefix.slice(0, prefix.slice(0, -1).lastIndexOf("/") + 1);
+  return prefix;
+}
+
+/**
  * Rule definitions added, removed and modified (keyed by layer and id), and the ones that only
  * moved. A rule without an `id` line has an id derived from its meaning, so editing it looks
  * like a removal and an addition: those are paired when they sit at the same place in the
  * same file.
  */
 export function diffRules(base: Side, head: Side): { rules: RuleChange[]; moved: RuleMove[] } {
+  const rootA = commonFolder(base.table);
+  const rootB = commonFolder(head.table);
+  const placeA = (r: TRule) => originFile(r.origin).slice(rootA.length);
+  const placeB = (r: TRule) => originFile(r.origin).slice(rootB.length);
   const before = new Map(base.table.rules.map((r) => [key(r.layer, r.id), r]));
   const after = new Map(head.table.rules.map((r) => [key(r.layer, r.id), r]));
   // An override is a definition whose id a base layer also defines.
@@ -360,7 +384,7 @@ export function diffRules(base: Side, head: Side): { rules: RuleChange[]; moved:
         after: { origin: b.origin, text: ruleText(b) },
         fields,
       });
-    } else if (originFile(a.origin) !== originFile(b.origin)) moved.push({ id: a.id, layer: a.layer, from: a.origin, to: b.origin });
+    } else if (placeA(a) !== placeB(b)) moved.push({ id: a.id, layer: a.layer, from: a.origin, to: b.origin });
     // (A rule whose line number shifted because of edits above it is not even a move.)
   }
   for (const [k, b] of after) if (!before.has(k)) added.push(b);
@@ -379,14 +403,38 @@ export function diffRules(base: Side, head: Side): { rules: RuleChange[]; moved:
       override: false,
       before: { origin: a.origin, text: ruleText(a) },
       after: { origin: b.origin, text: ruleText(b) },
-      fields: [{ field: "condition", before: `id ${a.id}`, after: `id ${b.id}`, notes: ["the rule has no `id` line, so its id is derived from its meaning and changed with it"] }, ...ruleFieldChanges(a, b, base.program, head.program)],
+      fields: [{ field: "id", before: a.id, after: b.id, notes: ["the rule has no `id` line, so its id is derived from its meaning and changed with it: findings carry the new id"] }, ...ruleFieldChanges(a, b, base.program, head.program)],
     });
   }
   for (const a of removed) rules.push({ change: "removed", id: a.id, layer: a.layer, override: isOverride(a, base.table), before: { origin: a.origin, text: ruleText(a) }, fields: [] });
-  for (const b of added) rules.push({ change: "added", id: b.id, layer: b.layer, override: isOverride(b, head.table), after: { origin: b.origin, text: ruleText(b) }, fields: [] });
+  for (const b of added) {
+    const base = overridden(b, head.table);
+    rules.push({
+      change: "added",
+      id: b.id,
+      layer: b.layer,
+      override: base !== undefined,
+      after: { origin: b.origin, text: ruleText(b) },
+      // An override: what it changes in the rule it overrides.
+      fields: base ? ruleFieldChanges(base, b, head.program, head.program).map((f, i) => (i > 0 ? f : { ...f, notes: [`compared with the rule it overrides, in \`${base.layer}\` (${base.origin})`, ...(f.notes ?? [])] })) : [],
+    });
+  }
   rules.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : x.layer < y.layer ? -1 : x.layer > y.layer ? 1 : 0));
   moved.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   return { rules, moved };
+}
+
+/** The base-layer definition an override replaces (the nearest base that defines the id). */
+function overridden(r: TRule, t: DecisionTable): TRule | undefined {
+  let cur = t.layers[r.layer]?.extends ?? null;
+  const seen = new Set<string>();
+  while (cur !== null && !seen.has(cur)) {
+    seen.add(cur);
+    const hit = t.rules.find((x) => x.id === r.id && x.layer === cur);
+    if (hit) return hit;
+    cur = t.layers[cur]?.extends ?? null;
+  }
+  return undefined;
 }
 
 /** Whether layer `a` extends `b` (directly or through its bases). */

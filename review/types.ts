@@ -16,7 +16,7 @@ export interface Side {
 }
 
 /** The rule fields a change is reported on. */
-export type RuleField = "scope" | "subject" | "condition" | "action" | "severity" | "category" | "message" | "source" | "effective" | "fix";
+export type RuleField = "id" | "scope" | "subject" | "condition" | "action" | "severity" | "category" | "message" | "source" | "effective" | "fix";
 
 /** One changed field of a modified rule, as text a reviewer reads. */
 export interface FieldChange {
@@ -131,7 +131,10 @@ export interface RuleBehaviour {
   /** Claims on which this rule's findings differ, by kind; generated and corpus counted apart. */
   generated: Record<BehaviourKind, number>;
   corpus: Record<BehaviourKind, number>;
-  /** Of those claims, how many changed verdict. */
+  /**
+   * Of those claims, how many changed verdict because of this rule: it now fires at the new
+   * verdict's level, or no longer fires at the old one's (review/behaviour.ts `contributes`).
+   */
   verdictChanged: { generated: number; corpus: number };
   /** One short witness per kind seen (generated first, else corpus). */
   witnesses: Witness[];
