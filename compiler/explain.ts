@@ -1320,7 +1320,7 @@ export function renderExplanation(x: ClaimExplanation, opts: RenderExplainOption
     for (const { t, lines, n } of merged.values()) {
       const ls = sortedUnique(lines);
       const where = ls.length ? ` (${linesWord(ls)})` : "";
-      const also = n > 1 ? ` (and so on for the other ${plural(n - 1, "line")})` : "";
+      const also = n > 1 ? ` (likewise on ${plural(n - 1, "other line")})` : "";
       out.push(`  ○ ${t.rule}${where} — ${STATUS_WORDS[t.status]}: ${t.failed ?? t.because[t.because.length - 1] ?? ""}${also}`);
     }
   }
