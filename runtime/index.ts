@@ -11,6 +11,7 @@ import type { LoadedTable } from "./load.ts";
 import { evaluateChecked, runtimeNote } from "./evaluate.ts";
 import { checkClaimInto, claimIdOf } from "./validate.ts";
 import { duplicateIdMessage, sortFindings, verdictOf } from "./findings.ts";
+import { capErrors, invalidUtf8Error, normalizeClaim } from "./input.ts";
 
 export { loadTable } from "./load.ts";
 export type { LoadedTable, LoadTableResult, TableError } from "./load.ts";
@@ -44,9 +45,11 @@ function invalid(claimId: string | null, errors: InputError[], line?: number): I
  * on user input.
  */
 export function evaluate(table: LoadedTable, claim: unknown): EvalResult {
-  const errors = checkClaimInto(claim);
-  if (errors !== null) return invalid(claimIdOf(claim), errors);
-  return evaluateChecked(table, claim as Claim);
+  // Codes, modifiers and diagnoses trimmed and upper-cased (a copy; see runtime/input.ts).
+  const normal = normalizeClaim(claim);
+  const errors = checkClaimInto(normal, claim);
+  if (errors !== null) return invalid(claimIdOf(claim), capErrors(errors));
+  return evaluateChecked(table, normal as Claim);
 }
 
 /** Same as `evaluate` (the name style.md uses). */
@@ -65,6 +68,8 @@ export function evaluateJsonText(table: LoadedTable, text: string, lineNumber?: 
     const reason = (err as Error).message.replace(/`/g, "'");
     return invalid(null, [{ pointer: "", code: "DR5001", message: `the record is not valid JSON (${reason}): expected one claim object per line` }], lineNumber);
   }
+  const utf8 = invalidUtf8Error(text, data);
+  if (utf8 !== null) return invalid(claimIdOf(data), capErrors([utf8, ...(checkClaimInto(normalizeClaim(data), data) ?? [])]), lineNumber);
   const result = evaluate(table, data);
   if (result.verdict === "invalid" && lineNumber !== undefined) return invalid(result.claimId, result.errors, lineNumber);
   return result;

@@ -96,13 +96,18 @@ function valueAt(data: unknown, pointer: string): unknown {
   return cur;
 }
 
-/** A short rendering of a user value for a message. */
+/** A short rendering of a user value for a message. Never throws (a deeply nested value would overflow `JSON.stringify`). */
 function show(v: unknown): string {
   let s: string;
-  try {
-    s = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
-  } catch {
-    s = String(v);
+  if (typeof v === "string") s = v;
+  // JSON would print `1e999` (parsed as Infinity) as `null`.
+  else if (typeof v === "number") s = String(v);
+  else {
+    try {
+      s = JSON.stringify(v) ?? String(v);
+    } catch {
+      s = Array.isArray(v) ? "[…]" : v !== null && typeof v === "object" ? "{…}" : typeof v;
+    }
   }
   if (s.length > 40) s = `${s.slice(0, 37)}...`;
   return `\`${s.replace(/`/g, "'")}\``;
@@ -112,7 +117,7 @@ function expectedAt(pointer: string): string {
   return EXPECTED[genericPointer(pointer)] ?? "a value the claim schema allows";
 }
 
-/** One ajv error as an InputError. */
+/** One ajv error as an InputError; `data` is the record as the sender wrote it (before normalisation). */
 function toInputError(e: ValidatorError, data: unknown): InputError {
   if (e.keyword === "required") {
     const prop = String(e.params.missingProperty);
@@ -164,8 +169,12 @@ export function checkClaim(data: unknown): { ok: true; claim: Claim } | { ok: fa
   return errors === null ? { ok: true, claim: data as Claim } : { ok: false, errors };
 }
 
-/** The allocation-free form of `checkClaim` for the hot path: the errors, or null for a valid claim. */
-export function checkClaimInto(data: unknown): InputError[] | null {
+/**
+ * The allocation-free form of `checkClaim` for the hot path: the errors, or null for a valid
+ * claim. `original` is the record before normalisation (runtime/input.ts): messages quote the
+ * values as the sender wrote them.
+ */
+export function checkClaimInto(data: unknown, original: unknown = data): InputError[] | null {
   if (!isPlainObject(data)) {
     return [{ pointer: "", code: "DR5002", message: `the record is ${show(data)}, not a claim: expected ${EXPECTED[""]}` }];
   }
@@ -173,7 +182,7 @@ export function checkClaimInto(data: unknown): InputError[] | null {
     const errors: InputError[] = [];
     const seen = new Set<string>();
     for (const e of validateClaimSchema.errors ?? []) {
-      const ie = toInputError(e, data);
+      const ie = toInputError(e, original);
       const key = `${ie.pointer}\u0000${ie.code}`;
       if (!seen.has(key)) {
         seen.add(key);

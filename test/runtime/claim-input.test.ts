@@ -45,9 +45,11 @@ describe("claim validation", () => {
     expect(errors[0].message).toMatch(/^line 2 code `1700` is malformed: expected a 5-character CPT\/HCPCS code/);
   });
 
-  it("accepts CPT category II/III and HCPCS shapes, rejects lower case", () => {
+  it("accepts CPT category II/III and HCPCS shapes; lower case is upper-cased, a space inside rejected", () => {
     expect(evaluate(table, claim([{ code: "0591T", units: 1 }, { code: "G0127", units: 1 }, { code: "3008F", units: 1 }])).verdict).toBe("clean");
-    expect(errorsOf(claim([{ code: "g0127", units: 1 }]))[0].pointer).toBe("/lines/0/code");
+    // Normalised (runtime/input.ts, docs/hardening.md): case and padding carry no meaning in a code.
+    expect(evaluate(table, claim([{ code: "g0127", units: 1 }])).verdict).toBe("clean");
+    expect(errorsOf(claim([{ code: "g01 27", units: 1 }]))[0].pointer).toBe("/lines/0/code");
   });
 
   it("dangling dx pointer → /lines/0/dxPointers/0, DR5008, names the valid range", () => {
