@@ -10,6 +10,7 @@ import * as testCmd from "./commands/test.ts";
 import * as audit from "./commands/audit.ts";
 import * as diff from "./commands/diff.ts";
 import * as explain from "./commands/explain.ts";
+import * as check from "./commands/check.ts";
 
 interface Command {
   readonly summary: string;
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   audit: { summary: "evaluate a batch (837P, FHIR, CSV, JSON) and write an HTML audit report", run: audit.run },
   diff: { summary: "semantic diff of two rule sets, tables or git revisions: rules, NCCI rows, behaviour", run: diff.run },
   explain: { summary: "explain why each finding fired, or why a rule did not", run: explain.run },
+  check: { summary: "static analysis: conflicts, unsatisfiable and dead rules, duplicates, table rows, hygiene, coverage", run: check.run },
 };
 
 export const USAGE = `usage: dermrules <command> [options]
@@ -42,6 +44,7 @@ ${Object.entries(COMMANDS)
   dermrules diff <base> <head> [--json | --markdown] [--claims corpus.ndjson] [--fail-on-change]
                  (folders of rules, or two compiled tables; or --git A..B -- <paths>)
   dermrules explain --table table.json <claim.json | claims.ndjson | -> [--rule ID]… [--json] [--all]
+  dermrules check <dir|file…> [--format human|json] [--fail-on error|warning|info] [--limit N] [--steps N]
 `;
 
 /** Runs one command line; never throws (an internal error is reported and exits 2). */

@@ -67,6 +67,25 @@ export const CATALOGUE = {
   DR4020: "more problems in one data file than are listed",
   DR4021: "the packaged ICD-10-CM list cannot be read",
   DR4022: "an MUE file lists a code twice (warning; the first row is kept)",
+  // ---- static analysis (`dermrules check`, compiler/analyze/)
+  DR3001: "conflict: following a rule's requirement or fix gets the added code or modifier denied by another rule or edit",
+  DR3002: "unsatisfiable requirement: every claim where the rule applies and that meets it is denied by other edits",
+  DR3003: "a rule that can never give a finding (its condition, window or action cannot hold)",
+  DR3004: "a rule whose effective window lies outside the window of every other rule of its ruleset",
+  DR3005: "a rule shadowed by another: every finding it gives is already given on the same lines with the same or a higher severity",
+  DR3006: "a case of a code-selection table that is never chosen",
+  DR3007: "two rules with the same effect under two ids",
+  DR3008: "PTP rows of one pair that overlap in dates with different modifier indicators",
+  DR3009: "a PTP pair edited both ways (a/b and b/a) on overlapping dates",
+  DR3010: "one code with MUE limits in two tables of a ruleset",
+  DR3011: "add-on codes whose listed primaries appear in no other table of the ruleset (CMS data, info)",
+  DR3012: "a procedure code that no loaded CMS table names",
+  DR3013: "a procedure code range that holds no code a loaded CMS table names",
+  DR3014: "a set item already covered by the set's other items",
+  DR3015: "a test claim diagnosis that is not a billable ICD-10-CM code",
+  DR3020: "a rule that no test block exercises",
+  DR3021: "a test expectation that names no rule or table edit",
+  DR3030: "analysis questions left undecided (search budget)",
 } as const;
 
 /** A code of the compiler's catalogue. */
