@@ -12,6 +12,7 @@
  */
 import type { AocTable, CodeRanges, DecisionTable, Layer, LayerIndex, MueTable, PtpTable, SourceFileInfo, TRule } from "../runtime/table.ts";
 import { FORMAT_VERSION } from "../runtime/table.ts";
+import { attachExpandedPairs, packPairs, type PackedPtp, type PtpRowT } from "../runtime/ptp-pack.ts";
 import type { CompileContext, ProgramAoc, ProgramMue, ProgramPtp } from "./context.ts";
 import { hasErrors } from "./diagnostics.ts";
 import { createHash } from "node:crypto";
@@ -100,6 +101,85 @@ export function ptpPairs(t: ProgramPtp): PtpTable["pairs"] {
   return pairs;
 }
 
+/**
+ * The packed pairs of a PTP table (runtime/ptp-pack.ts): the same content as `ptpPairs` —
+ * duplicates dropped, each pair's rows sorted — without building an object per pair, so the
+ * full CMS table (2.5M rows) packs in one pass over its rows and a few typed arrays.
+ */
+export function packPtp(t: ProgramPtp): PackedPtp {
+  const rows = t.rows;
+  const n = rows.length;
+  // Code indexes: every code, sorted (string order is the order pairs are written in).
+  const codeSet = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    codeSet.add(rows[i]!.column1);
+    codeSet.add(rows[i]!.column2);
+  }
+  const codes = [...codeSet].sort();
+  const index = new Map<string, number>();
+  for (let i = 0; i < codes.length; i++) index.set(codes[i]!, i);
+  const nc = codes.length;
+  // Rows in pair order. CMS files come sorted by pair: then this is one pass; else sort indexes.
+  const key = new Float64Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    key[i] = index.get(rows[i]!.column1)! * nc + index.get(rows[i]!.column2)!;
+    if (i > 0 && key[i]! < key[i - 1]!) sorted = false;
+  }
+  let order: Uint32Array | null = null;
+  if (!sorted) {
+    order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((x, y) => key[x]! - key[y]! || x - y);
+  }
+  const a = new Int32Array(n);
+  const b = new Int32Array(n);
+  const rs = new Int32Array(n);
+  const setIndex = new Map<string, number>();
+  const sets: PtpRowT[][] = [];
+  const uses: number[] = [];
+  let pairs = 0;
+  let group: PtpRowT[] = [];
+  const flush = (k: number) => {
+    if (group.length > 1) group.sort((x, y) => cmpNullLow(x[0], y[0]) || cmpNullHigh(x[1], y[1]) || x[2] - y[2]);
+    let id = "";
+    for (const r of group) id += `${r[0]},${r[1]},${r[2]};`;
+    let s = setIndex.get(id);
+    if (s === undefined) {
+      s = sets.length;
+      setIndex.set(id, s);
+      sets.push(group);
+      uses.push(0);
+    }
+    uses[s]!++;
+    a[pairs] = Math.floor(k / nc);
+    b[pairs] = k % nc;
+    rs[pairs] = s;
+    pairs++;
+  };
+  let last = -1;
+  for (let j = 0; j < n; j++) {
+    const i = order === null ? j : order[j]!;
+    const r = rows[i]!;
+    if (key[i] !== last) {
+      if (last >= 0) flush(last);
+      last = key[i]!;
+      group = [];
+    }
+    // A pair has a handful of rows: a scan is cheaper than hashing a key per row.
+    let dup = false;
+    for (const x of group) if (x[0] === r.effective && x[1] === r.deletion && x[2] === r.modifier) dup = true;
+    if (!dup) group.push([r.effective, r.deletion, r.modifier]);
+  }
+  if (last >= 0) flush(last);
+  // Most used row sets first, so most pairs name theirs in one character.
+  const rank = sets.map((_, i) => i).sort((x, y) => uses[y]! - uses[x]! || x - y);
+  const renumber = new Int32Array(sets.length);
+  for (let i = 0; i < rank.length; i++) renumber[rank[i]!] = i;
+  for (let i = 0; i < pairs; i++) rs[i] = renumber[rs[i]!]!;
+  return packPairs(codes, rank.map((i) => sets[i]!), a, b, rs, pairs);
+}
+
 /** MUE limits by code. */
 export function mueLimits(t: ProgramMue): MueTable["limits"] {
   const limits: MueTable["limits"] = {};
@@ -186,7 +266,12 @@ function buildTable(ctx: CompileContext, indexed: NonNullable<CompileContext["in
     layers,
     rules,
     edits: {
-      ptp: ptp.map((t) => ({ ...head(t), pairs: ptpPairs(t) })),
+      ptp: ptp.map((t) => {
+        // Packed in the file; `pairs` stays readable in memory (explain, diff, tests).
+        const table = { ...head(t), packed: packPtp(t) } as PtpTable;
+        attachExpandedPairs(table);
+        return table;
+      }),
       mue: mue.map((t) => ({ ...head(t), limits: mueLimits(t) })),
       aoc: aoc.map((t) => ({ ...head(t), addons: aocAddons(t) })),
     },

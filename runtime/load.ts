@@ -13,7 +13,8 @@
  */
 import validateTableSchema from "./generated/validate-table.js";
 import type { ValidatorError } from "./generated/validate-table.js";
-import { FORMAT_VERSION } from "./table.ts";
+import { SUPPORTED_FORMAT_VERSIONS } from "./table.ts";
+import { attachExpandedPairs, unpackPairs, type PackedPtp } from "./ptp-pack.ts";
 import { CODE_SLOTS, codeSlot } from "./codes.ts";
 import { verifyTableIntegrity, type IntegrityOptions } from "./integrity.ts";
 import type { AocTable, DecisionTable, MueTable, PtpTable, TRule } from "./table.ts";
@@ -33,7 +34,7 @@ export type AocRow = [1 | 2 | 3, string, number | null, number | null, number | 
 /**
  * A PTP table ready for lookups. Codes are interned to small integer ids
  * (`LoadedTable.codeIds`). Each column-1 code owns a small open-addressing hash of its column-2
- * ids, and all of them sit in one Int32Array (`slots`: pairs of [column-2 id or -1, pair
+ * ids, and all of them sit in one Int32Array (`slots`: pairs of [column-2 id or -1, row-set
  * index]). A claim's lookups touch only its own codes' segments, which stay in cache, at about
  * one probe each: a single hash over all pairs spreads its probes over megabytes, and a binary
  * search per pair costs ~10 steps in the long segments of codes like 11102 (both measured).
@@ -44,14 +45,16 @@ export interface LoadedPtp {
   start: Int32Array;
   /** By column-1 id: the segment's capacity - 1 (a power of two minus one), or -1 for none. */
   mask: Int32Array;
-  /** [column-2 id (-1 = empty), pair index] per slot. */
+  /** [column-2 id (-1 = empty), row-set index] per slot. */
   slots: Int32Array;
-  /** By pair index: the rows. */
+  /**
+   * By row-set index: the rows. A packed table shares one row set among all pairs with the same
+   * rows; an expanded one has a row set per pair.
+   */
   rows: PtpRow[][];
   /**
-   * By pair index: the strictest indicator when every row of the pair is undated (the common
-   * case, answered without touching the rows), or -1 when the rows must be checked against
-   * the date.
+   * By row-set index: the strictest indicator when every row is undated (the common case,
+   * answered without touching the rows), or -1 when the rows must be checked against the date.
    */
   fixedInd: Int8Array;
 }
@@ -74,7 +77,7 @@ function slotHash(b: number, mask: number): number {
   return (Math.imul(b, 0x9e3779b1) >>> 16) & mask;
 }
 
-/** The pair index of (column-1 id, column-2 id), or -1. */
+/** The row-set index of the pair (column-1 id, column-2 id), or -1 when there is no such pair. */
 export function ptpPairIndex(t: LoadedPtp, a: number, b: number): number {
   const mask = t.mask[a];
   if (mask < 0) return -1;
@@ -102,19 +105,21 @@ export function ptpRows(lt: LoadedTable, t: LoadedPtp, col1: string, col2: strin
 
 /** A PTP table read but not yet indexed (the code count is known only after every table is read). */
 interface PtpDraft {
-  /** (column-1 id, column-2 id) per pair, flattened. */
-  ab: number[];
+  /** Column-1 id, column-2 id and row-set index per pair. */
+  a: Int32Array;
+  b: Int32Array;
+  rs: Int32Array;
+  n: number;
   rows: PtpRow[][];
-  /** Per pair: the fixed indicator, or -1 (see LoadedPtp.fixedInd). */
+  /** Per row set: the fixed indicator, or -1 (see LoadedPtp.fixedInd). */
   fixed: number[];
 }
 
 /** Builds the per-column-1 hashes of a PTP table. */
 function buildPtpMatrix(meta: PtpTable, draft: PtpDraft, nCodes: number): LoadedPtp {
-  const { ab, rows, fixed } = draft;
-  const n = rows.length;
+  const { a: as, b: bs, rs, n, rows, fixed } = draft;
   const count = new Int32Array(nCodes);
-  for (let r = 0; r < n; r++) count[ab[2 * r]]++;
+  for (let r = 0; r < n; r++) count[as[r]]++;
   const start = new Int32Array(nCodes);
   const mask = new Int32Array(nCodes).fill(-1);
   let total = 0;
@@ -129,14 +134,16 @@ function buildPtpMatrix(meta: PtpTable, draft: PtpDraft, nCodes: number): Loaded
   }
   const slots = new Int32Array(total * 2).fill(-1);
   for (let r = 0; r < n; r++) {
-    const a = ab[2 * r];
-    const b = ab[2 * r + 1];
+    const a = as[r];
+    const b = bs[r];
     const m = mask[a];
     const base = start[a];
     let i = slotHash(b, m);
+    // INVARIANT: no pair comes twice (object keys in the expanded form; strictly increasing
+    // pairs by construction in the packed form).
     while (slots[2 * (base + i)] !== -1) i = (i + 1) & m;
     slots[2 * (base + i)] = b;
-    slots[2 * (base + i) + 1] = r;
+    slots[2 * (base + i) + 1] = rs[r];
   }
   return { meta, start, mask, slots, rows, fixedInd: Int8Array.from(fixed) };
 }
@@ -257,14 +264,14 @@ export function loadTable(json: unknown, options: LoadTableOptions = {}): LoadTa
   if (!isObject(data)) {
     return { ok: false, errors: [{ pointer: "", code: "DR4503", message: "table is not a JSON object: expected a decision table from `dermrules compile`" }] };
   }
-  if ("formatVersion" in data && data.formatVersion !== FORMAT_VERSION) {
+  if ("formatVersion" in data && !SUPPORTED_FORMAT_VERSIONS.includes(data.formatVersion as number)) {
     return {
       ok: false,
       errors: [
         {
           pointer: "/formatVersion",
           code: "DR4502",
-          message: `table formatVersion ${JSON.stringify(data.formatVersion)} is not supported by this runtime (supports ${FORMAT_VERSION})`,
+          message: `table formatVersion ${JSON.stringify(data.formatVersion)} is not supported by this runtime (supports ${SUPPORTED_FORMAT_VERSIONS.join(" and ")})`,
         },
       ],
     };
@@ -417,9 +424,34 @@ function isCodeKey(k: string): boolean {
 
 type Fail = (pointer: string, message: string) => void;
 
-/** Checks a PTP table's rows and collects its pairs as (column-1 id, column-2 id) and rows. */
+/** Whether a value is a PTP row [effectiveDay|null, deletionDay|null, 0|1|9]. */
+function isPtpRow(r: unknown): r is PtpRow {
+  return Array.isArray(r) && r.length === 3 && isDay(r[0]) && isDay(r[1]) && (r[2] === 0 || r[2] === 1 || r[2] === 9);
+}
+
+/** The strictest indicator of rows when every row is undated, else -1 (see LoadedPtp.fixedInd). */
+function fixedIndicator(rows: PtpRow[]): number {
+  let ind = 9;
+  for (const r of rows) {
+    if (r[0] !== null || r[1] !== null) return -1;
+    if (r[2] < ind) ind = r[2];
+  }
+  return ind;
+}
+
+/**
+ * Checks a PTP table's pairs, packed (format 2) or expanded (format 1), and collects them as
+ * (column-1 id, column-2 id, row set).
+ */
 function readPtp(t: PtpTable, p: string, fail: Fail, idOf: (code: string) => number): PtpDraft {
-  const ab: number[] = [];
+  const packed = (t as { packed?: PackedPtp }).packed;
+  if (packed !== undefined) return readPackedPtp(t, packed, p, fail, idOf);
+  if (!isObject(t.pairs)) {
+    fail(p, "ptp table has neither `packed` nor `pairs`");
+    return { a: new Int32Array(0), b: new Int32Array(0), rs: new Int32Array(0), n: 0, rows: [], fixed: [] };
+  }
+  const as: number[] = [];
+  const bs: number[] = [];
   const fixed: number[] = [];
   const rowsList: PtpRow[][] = [];
   for (const col1 in t.pairs) {
@@ -433,28 +465,57 @@ function readPtp(t: PtpTable, p: string, fail: Fail, idOf: (code: string) => num
       const rows = inner[col2];
       const b = idOf(col2);
       let ok = b >= 0 && Array.isArray(rows) && rows.length > 0;
-      // The strictest indicator when every row is undated, else -1 (one pass over the rows).
-      let ind = 9;
-      if (ok) {
-        for (const r of rows as unknown[]) {
-          if (!Array.isArray(r) || r.length !== 3 || !isDay(r[0]) || !isDay(r[1]) || (r[2] !== 0 && r[2] !== 1 && r[2] !== 9)) {
-            ok = false;
-            break;
-          }
-          if (r[0] !== null || r[1] !== null) ind = -1;
-          else if (ind >= 0 && r[2] < ind) ind = r[2];
-        }
-      }
+      if (ok) for (const r of rows as unknown[]) if (!isPtpRow(r)) ok = false;
       if (!ok) {
         fail(`${p}/pairs/${esc(col1)}/${esc(col2)}`, `ptp rows of \`${col1}\`/\`${col2}\` must be [effectiveDay|null, deletionDay|null, 0|1|9]`);
         continue;
       }
-      ab.push(a, b);
+      as.push(a);
+      bs.push(b);
       rowsList.push(rows as PtpRow[]);
-      fixed.push(ind);
+      fixed.push(fixedIndicator(rows as PtpRow[]));
     }
   }
-  return { ab, rows: rowsList, fixed };
+  // One row set per pair.
+  const n = as.length;
+  return { a: Int32Array.from(as), b: Int32Array.from(bs), rs: Int32Array.from({ length: n }, (_, i) => i), n, rows: rowsList, fixed };
+}
+
+/** The packed form: row sets checked once each, pairs decoded in one pass over the string. */
+function readPackedPtp(t: PtpTable, packed: PackedPtp, p: string, fail: Fail, idOf: (code: string) => number): PtpDraft {
+  const empty: PtpDraft = { a: new Int32Array(0), b: new Int32Array(0), rs: new Int32Array(0), n: 0, rows: [], fixed: [] };
+  const u = unpackPairs(packed);
+  if (typeof u === "string") {
+    fail(`${p}/packed`, u);
+    return empty;
+  }
+  const rows = packed.rowSets as unknown[];
+  const fixed: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const set = rows[i];
+    if (!Array.isArray(set) || set.length === 0 || !set.every(isPtpRow)) {
+      fail(`${p}/packed/rowSets/${i}`, "a ptp row set must be a non-empty list of [effectiveDay|null, deletionDay|null, 0|1|9]");
+      return empty;
+    }
+    fixed.push(fixedIndicator(set));
+  }
+  const ids = new Int32Array(u.codes.length);
+  for (let i = 0; i < u.codes.length; i++) {
+    ids[i] = idOf(u.codes[i]);
+    if (ids[i] < 0) {
+      fail(`${p}/packed/codes`, `packed code \`${u.codes[i]}\` is not a procedure code`);
+      return empty;
+    }
+  }
+  const a = new Int32Array(u.n);
+  const b = new Int32Array(u.n);
+  for (let i = 0; i < u.n; i++) {
+    a[i] = ids[u.a[i]];
+    b[i] = ids[u.b[i]];
+  }
+  // Tools (explain, diff) read the expanded pairs: give them a lazy view.
+  attachExpandedPairs(t as PtpTable & { packed: PackedPtp });
+  return { a, b, rs: u.rs, n: u.n, rows: packed.rowSets as PtpRow[][], fixed };
 }
 
 function loadMue(t: MueTable, p: string, fail: Fail, codeIds: Map<string, number>, nCodes: number): LoadedMue {

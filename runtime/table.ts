@@ -12,8 +12,16 @@
  * - Modifier sets are sorted lists of 2-character modifiers.
  */
 import type { FindingCategory, FindingSeverity } from "./types.ts";
+import type { PackedPtp } from "./ptp-pack.ts";
 
-export const FORMAT_VERSION = 1;
+/**
+ * The format the compiler writes. 2: PTP pairs packed (`PtpTable.packed`, runtime/ptp-pack.ts);
+ * 1: PTP pairs expanded (`PtpTable.pairs`). `loadTable` reads both (SUPPORTED_FORMAT_VERSIONS).
+ */
+export const FORMAT_VERSION = 2;
+
+/** The format versions `loadTable` reads. */
+export const SUPPORTED_FORMAT_VERSIONS: readonly number[] = [1, 2];
 
 export type CodeRanges = [string, string][];
 
@@ -119,7 +127,12 @@ export interface TRule {
   needs: string[];
 }
 
-/** PTP rows grouped by column 1, then column 2: [effectiveDay|null, deletionDay|null, modifierIndicator]. */
+/**
+ * A PTP table. In the file, its pairs are either `packed` (what the compiler writes, format 2)
+ * or `pairs` (the expanded form, format 1 and hand-written tables). In memory `pairs` is always
+ * readable: for a packed table it is a non-enumerable property expanded on first use
+ * (runtime/ptp-pack.ts `attachExpandedPairs`), so JSON and the content hash see `packed` only.
+ */
 export interface PtpTable {
   /** Rule id prefix, e.g. "cms.ptp" (ids are `cms.ptp.<column1>.<column2>`). */
   idPrefix: string;
@@ -127,7 +140,10 @@ export interface PtpTable {
   source: string;
   version: string;
   file: string;
+  /** Rows grouped by column 1, then column 2: [effectiveDay|null, deletionDay|null, modifierIndicator]. */
   pairs: Record<string, Record<string, [number | null, number | null, 0 | 1 | 9][]>>;
+  /** The same pairs, packed (format 2). */
+  packed?: PackedPtp;
 }
 
 /** MUE limits: code → [units, MAI]. No dates: applies to every date of service. */
@@ -184,7 +200,8 @@ export interface SourceFileInfo {
 }
 
 export interface DecisionTable {
-  formatVersion: typeof FORMAT_VERSION;
+  /** 2 as written by this compiler; 1 (expanded PTP pairs) is still read. */
+  formatVersion: 1 | 2;
   /** sha256 (hex) of the canonical JSON of the table with `contentHash` set to "". */
   contentHash: string;
   generator: string;

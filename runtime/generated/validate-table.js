@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate21;
 export default validate21;
-const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://dermrules.dev/schema/table.schema.json","title":"dermrules decision table","description":"The compiled artifact (runtime/table.ts). The bulk edit maps (ptp pairs, mue limits, aoc addons) and the icd10 lists are checked shallowly here and row by row by loadTable.","type":"object","required":["formatVersion","contentHash","generator","provenance","defaultLayer","layers","rules","edits","icd10"],"properties":{"formatVersion":{"const":1},"contentHash":{"type":"string","description":"sha256 (hex) of the canonical table JSON with contentHash set to \"\""},"generator":{"type":"string"},"provenance":{"type":"object","required":["sources"],"properties":{"sources":{"type":"array","items":{"type":"object","required":["path","sha256","kind"],"properties":{"path":{"type":"string"},"sha256":{"type":"string"},"kind":{"type":"string","enum":["rules","ptp","mue","aoc","icd10"]},"version":{"type":"string"}}}}}},"defaultLayer":{"type":"string","pattern":"\\S"},"layers":{"type":"object","additionalProperties":{"$ref":"#/definitions/layer"}},"rules":{"type":"array","items":{"$ref":"#/definitions/rule"}},"edits":{"type":"object","required":["ptp","mue","aoc"],"properties":{"ptp":{"type":"array","items":{"type":"object","required":["idPrefix","layer","source","version","file","pairs"],"properties":{"idPrefix":{"type":"string","pattern":"\\S"},"layer":{"type":"string"},"source":{"type":"string"},"version":{"type":"string"},"file":{"type":"string"},"pairs":{"type":"object","description":"bulk map: checked in code while loading, not by the schema (speed)"}}}},"mue":{"type":"array","items":{"type":"object","required":["idPrefix","layer","source","version","file","limits"],"properties":{"idPrefix":{"type":"string","pattern":"\\S"},"layer":{"type":"string"},"source":{"type":"string"},"version":{"type":"string"},"file":{"type":"string"},"limits":{"type":"object","description":"bulk map: checked in code while loading, not by the schema (speed)"}}}},"aoc":{"type":"array","items":{"type":"object","required":["idPrefix","layer","source","version","file","addons"],"properties":{"idPrefix":{"type":"string","pattern":"\\S"},"layer":{"type":"string"},"source":{"type":"string"},"version":{"type":"string"},"file":{"type":"string"},"addons":{"type":"object","description":"bulk map: checked in code while loading, not by the schema (speed)"}}}}}},"icd10":{"type":"object","required":["version","billable","headers"],"properties":{"version":{"type":"string"},"billable":{"type":"string"},"headers":{"type":"string"}}}},"definitions":{"code":{"type":"string","pattern":"^([0-9]{4}[0-9AMUFT]|[A-Z][0-9]{4})$"},"codeRanges":{"type":"array","items":{"type":"array","minItems":2,"maxItems":2,"items":[{"$ref":"#/definitions/code"},{"$ref":"#/definitions/code"}]},"description":"sorted disjoint inclusive ranges of procedure codes"},"dxSet":{"type":"object","required":["codes","prefixes"],"properties":{"codes":{"type":"array","items":{"type":"string","pattern":"^[A-Z0-9]{3,7}$"}},"prefixes":{"type":"array","items":{"type":"string","pattern":"^[A-Z0-9]{1,7}$"}}}},"modifiers":{"type":"array","items":{"type":"string","pattern":"^[0-9A-Z]{2}$"}},"op":{"type":"string","enum":[">",">=","<","<=","=","!="]},"strings":{"type":"array","items":{"type":"string"}},"indexes":{"type":"array","items":{"type":"integer","minimum":0}},"cond":{"type":"object","required":["k"],"discriminator":{"propertyName":"k"},"properties":{"k":{"type":"string"}},"oneOf":[{"type":"object","required":["k"],"properties":{"k":{"const":"true"}}},{"type":"object","required":["k","args"],"properties":{"k":{"const":"and"},"args":{"type":"array","items":{"$ref":"#/definitions/cond"}}}},{"type":"object","required":["k","args"],"properties":{"k":{"const":"or"},"args":{"type":"array","items":{"$ref":"#/definitions/cond"}}}},{"type":"object","required":["k","arg"],"properties":{"k":{"const":"not"},"arg":{"$ref":"#/definitions/cond"}}},{"type":"object","required":["k","set"],"properties":{"k":{"const":"has"},"set":{"$ref":"#/definitions/codeRanges"},"units":{"type":"array","minItems":2,"maxItems":2,"items":[{"$ref":"#/definitions/op"},{"type":"number"}]},"mod":{"$ref":"#/definitions/modifiers"},"noMod":{"$ref":"#/definitions/modifiers"},"dx":{"$ref":"#/definitions/dxSet"},"noDx":{"$ref":"#/definitions/dxSet"}}},{"type":"object","required":["k","set","op","n"],"properties":{"k":{"const":"count"},"set":{"$ref":"#/definitions/codeRanges"},"op":{"$ref":"#/definitions/op"},"n":{"type":"number"}}},{"type":"object","required":["k","scope","set"],"properties":{"k":{"const":"dx"},"scope":{"type":"string","enum":["claim","line"]},"set":{"$ref":"#/definitions/dxSet"}}},{"type":"object","required":["k","set"],"properties":{"k":{"const":"mod"},"set":{"$ref":"#/definitions/modifiers"}}},{"type":"object","required":["k","op","n"],"properties":{"k":{"const":"units"},"op":{"$ref":"#/definitions/op"},"n":{"type":"number"}}},{"type":"object","required":["k","op","n"],"properties":{"k":{"const":"age"},"op":{"$ref":"#/definitions/op"},"n":{"type":"number"}}},{"type":"object","required":["k","values"],"properties":{"k":{"const":"sex"},"values":{"$ref":"#/definitions/strings"}}},{"type":"object","required":["k","values"],"properties":{"k":{"const":"pos"},"values":{"$ref":"#/definitions/strings"}}},{"type":"object","required":["k","values"],"properties":{"k":{"const":"payer"},"values":{"$ref":"#/definitions/strings"}}},{"type":"object","required":["k","op","day"],"properties":{"k":{"const":"dos"},"op":{"$ref":"#/definitions/op"},"day":{"type":"integer"}}},{"type":"object","required":["k","name","op","n"],"properties":{"k":{"const":"fact"},"name":{"type":"string","enum":["lesionCount","excisedDiameterCm","repairLengthCm"]},"op":{"$ref":"#/definitions/op"},"n":{"type":"number"}}},{"type":"object","required":["k","values"],"properties":{"k":{"const":"site"},"values":{"$ref":"#/definitions/strings"}}}]},"action":{"type":"object","required":["k"],"discriminator":{"propertyName":"k"},"properties":{"k":{"type":"string"}},"oneOf":[{"type":"object","required":["k","set"],"properties":{"k":{"const":"require-codes"},"set":{"$ref":"#/definitions/codeRanges"}}},{"type":"object","required":["k","set"],"properties":{"k":{"const":"require-modifier"},"set":{"$ref":"#/definitions/modifiers"},"on":{"$ref":"#/definitions/codeRanges"}}},{"type":"object","required":["k","set"],"properties":{"k":{"const":"require-dx"},"set":{"$ref":"#/definitions/dxSet"}}},{"type":"object","required":["k","set"],"properties":{"k":{"const":"forbid-codes"},"set":{"$ref":"#/definitions/codeRanges"}}},{"type":"object","required":["k","set"],"properties":{"k":{"const":"forbid-modifier"},"set":{"$ref":"#/definitions/modifiers"},"on":{"$ref":"#/definitions/codeRanges"}}},{"type":"object","required":["k","set","max","per"],"properties":{"k":{"const":"limit"},"set":{"$ref":"#/definitions/codeRanges"},"max":{"type":"integer","minimum":0},"per":{"type":"string","enum":["day","line"]}}},{"type":"object","required":["k"],"properties":{"k":{"const":"deny"}}},{"type":"object","required":["k"],"properties":{"k":{"const":"flag"}}},{"type":"object","required":["k","cases"],"properties":{"k":{"const":"select"},"cases":{"type":"array","items":{"type":"object","required":["when","code"],"properties":{"when":{"$ref":"#/definitions/cond"},"code":{"$ref":"#/definitions/code"}}}}}}]},"fix":{"type":"object","required":["op"],"discriminator":{"propertyName":"op"},"properties":{"op":{"type":"string"}},"oneOf":[{"type":"object","required":["op","from","codes"],"properties":{"op":{"const":"replace"},"from":{"$ref":"#/definitions/codeRanges"},"codes":{"type":"array","items":{"$ref":"#/definitions/code"}}}},{"type":"object","required":["op"],"properties":{"op":{"const":"remove"},"codes":{"$ref":"#/definitions/codeRanges"}}},{"type":"object","required":["op","codes"],"properties":{"op":{"const":"add-code"},"codes":{"type":"array","items":{"$ref":"#/definitions/code"}}}},{"type":"object","required":["op","modifier"],"properties":{"op":{"const":"add-modifier"},"modifier":{"type":"string","pattern":"^[0-9A-Z]{2}$"},"to":{"$ref":"#/definitions/codeRanges"}}},{"type":"object","required":["op","units"],"properties":{"op":{"const":"set-units"},"units":{"type":"integer","minimum":0}}},{"type":"object","required":["op","text"],"properties":{"op":{"const":"text"},"text":{"type":"string"}}}]},"rule":{"type":"object","required":["id","origin","layer","severity","category","message","source","effective","scope","when","action","triggers","needs"],"properties":{"id":{"type":"string","pattern":"\\S"},"origin":{"type":"string"},"layer":{"type":"string"},"severity":{"type":"string","enum":["error","warning","info"]},"category":{"type":"string","enum":["ptp","mue","addon","medical-necessity","modifier","code-selection","coverage","code","policy"]},"message":{"type":"string"},"source":{"type":"string"},"effective":{"type":"array","minItems":2,"maxItems":2,"items":[{"type":["integer","null"]},{"type":["integer","null"]}]},"scope":{"type":"string","enum":["claim","line"]},"subject":{"$ref":"#/definitions/codeRanges"},"when":{"$ref":"#/definitions/cond"},"action":{"$ref":"#/definitions/action"},"fix":{"$ref":"#/definitions/fix"},"triggers":{"$ref":"#/definitions/codeRanges"},"needs":{"type":"array","items":{"type":"string","enum":["patient.birthDate","patient.sex","placeOfService"]}}}},"layer":{"type":"object","required":["name","extends","rules","index","ptp","mue","aoc","disabled"],"properties":{"name":{"type":"string","pattern":"\\S"},"extends":{"type":["string","null"]},"rules":{"$ref":"#/definitions/indexes"},"index":{"type":"object","required":["byCode","byRange","always"],"properties":{"byCode":{"type":"object","additionalProperties":{"$ref":"#/definitions/indexes"}},"byRange":{"type":"array","items":{"type":"array","minItems":3,"maxItems":3,"items":[{"$ref":"#/definitions/code"},{"$ref":"#/definitions/code"},{"type":"integer","minimum":0}]}},"always":{"$ref":"#/definitions/indexes"}}},"ptp":{"$ref":"#/definitions/indexes"},"mue":{"$ref":"#/definitions/indexes"},"aoc":{"$ref":"#/definitions/indexes"},"disabled":{"type":"array","items":{"type":"string","pattern":"\\S"}}}}}};
+const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://dermrules.dev/schema/table.schema.json","title":"dermrules decision table","description":"The compiled artifact (runtime/table.ts). The bulk edit maps (ptp pairs or packed pairs, mue limits, aoc addons) and the icd10 lists are checked shallowly here and row by row by loadTable.","type":"object","required":["formatVersion","contentHash","generator","provenance","defaultLayer","layers","rules","edits","icd10"],"properties":{"formatVersion":{"enum":[1,2],"description":"2: PTP pairs packed (runtime/ptp-pack.ts); 1: PTP pairs expanded. Both are read."},"contentHash":{"type":"string","description":"sha256 (hex) of the canonical table JSON with contentHash set to \"\""},"generator":{"type":"string"},"provenance":{"type":"object","required":["sources"],"properties":{"sources":{"type":"array","items":{"type":"object","required":["path","sha256","kind"],"properties":{"path":{"type":"string"},"sha256":{"type":"string"},"kind":{"type":"string","enum":["rules","ptp","mue","aoc","icd10"]},"version":{"type":"string"}}}}}},"defaultLayer":{"type":"string","pattern":"\\S"},"layers":{"type":"object","additionalProperties":{"$ref":"#/definitions/layer"}},"rules":{"type":"array","items":{"$ref":"#/definitions/rule"}},"edits":{"type":"object","required":["ptp","mue","aoc"],"properties":{"ptp":{"type":"array","items":{"type":"object","required":["idPrefix","layer","source","version","file"],"properties":{"idPrefix":{"type":"string","pattern":"\\S"},"layer":{"type":"string"},"source":{"type":"string"},"version":{"type":"string"},"file":{"type":"string"},"pairs":{"type":"object","description":"expanded form (format 1, hand-written tables): bulk map checked in code while loading, not by the schema (speed)"},"packed":{"type":"object","description":"packed form (format 2, runtime/ptp-pack.ts): codes back to back, distinct row sets, pairs as base-31 varints; checked in code while loading","required":["codes","rowSets","pairs"],"properties":{"codes":{"type":"string"},"rowSets":{"type":"array","items":{"type":"array"}},"pairs":{"type":"string"}}}},"description":"a PTP table: its pairs as `packed` (format 2) or `pairs` (format 1); loadTable checks that one of them is there"}},"mue":{"type":"array","items":{"type":"object","required":["idPrefix","layer","source","version","file","limits"],"properties":{"idPrefix":{"type":"string","pattern":"\\S"},"layer":{"type":"string"},"source":{"type":"string"},"version":{"type":"string"},"file":{"type":"string"},"limits":{"type":"object","description":"bulk map: checked in code while loading, not by the schema (speed)"}}}},"aoc":{"type":"array","items":{"type":"object","required":["idPrefix","layer","source","version","file","addons"],"properties":{"idPrefix":{"type":"string","pattern":"\\S"},"layer":{"type":"string"},"source":{"type":"string"},"version":{"type":"string"},"file":{"type":"string"},"addons":{"type":"object","description":"bulk map: checked in code while loading, not by the schema (speed)"}}}}}},"icd10":{"type":"object","required":["version","billable","headers"],"properties":{"version":{"type":"string"},"billable":{"type":"string"},"headers":{"type":"string"}}}},"definitions":{"code":{"type":"string","pattern":"^([0-9]{4}[0-9AMUFT]|[A-Z][0-9]{4})$"},"codeRanges":{"type":"array","items":{"type":"array","minItems":2,"maxItems":2,"items":[{"$ref":"#/definitions/code"},{"$ref":"#/definitions/code"}]},"description":"sorted disjoint inclusive ranges of procedure codes"},"dxSet":{"type":"object","required":["codes","prefixes"],"properties":{"codes":{"type":"array","items":{"type":"string","pattern":"^[A-Z0-9]{3,7}$"}},"prefixes":{"type":"array","items":{"type":"string","pattern":"^[A-Z0-9]{1,7}$"}}}},"modifiers":{"type":"array","items":{"type":"string","pattern":"^[0-9A-Z]{2}$"}},"op":{"type":"string","enum":[">",">=","<","<=","=","!="]},"strings":{"type":"array","items":{"type":"string"}},"indexes":{"type":"array","items":{"type":"integer","minimum":0}},"cond":{"type":"object","required":["k"],"discriminator":{"propertyName":"k"},"properties":{"k":{"type":"string"}},"oneOf":[{"type":"object","required":["k"],"properties":{"k":{"const":"true"}}},{"type":"object","required":["k","args"],"properties":{"k":{"const":"and"},"args":{"type":"array","items":{"$ref":"#/definitions/cond"}}}},{"type":"object","required":["k","args"],"properties":{"k":{"const":"or"},"args":{"type":"array","items":{"$ref":"#/definitions/cond"}}}},{"type":"object","required":["k","arg"],"properties":{"k":{"const":"not"},"arg":{"$ref":"#/definitions/cond"}}},{"type":"object","required":["k","set"],"properties":{"k":{"const":"has"},"set":{"$ref":"#/definitions/codeRanges"},"units":{"type":"array","minItems":2,"maxItems":2,"items":[{"$ref":"#/definitions/op"},{"type":"number"}]},"mod":{"$ref":"#/definitions/modifiers"},"noMod":{"$ref":"#/definitions/modifiers"},"dx":{"$ref":"#/definitions/dxSet"},"noDx":{"$ref":"#/definitions/dxSet"}}},{"type":"object","required":["k","set","op","n"],"properties":{"k":{"const":"count"},"set":{"$ref":"#/definitions/codeRanges"},"op":{"$ref":"#/definitions/op"},"n":{"type":"number"}}},{"type":"object","required":["k","scope","set"],"properties":{"k":{"const":"dx"},"scope":{"type":"string","enum":["claim","line"]},"set":{"$ref":"#/definitions/dxSet"}}},{"type":"object","required":["k","set"],"properties":{"k":{"const":"mod"},"set":{"$ref":"#/definitions/modifiers"}}},{"type":"object","required":["k","op","n"],"properties":{"k":{"const":"units"},"op":{"$ref":"#/definitions/op"},"n":{"type":"number"}}},{"type":"object","required":["k","op","n"],"properties":{"k":{"const":"age"},"op":{"$ref":"#/definitions/op"},"n":{"type":"number"}}},{"type":"object","required":["k","values"],"properties":{"k":{"const":"sex"},"values":{"$ref":"#/definitions/strings"}}},{"type":"object","required":["k","values"],"properties":{"k":{"const":"pos"},"values":{"$ref":"#/definitions/strings"}}},{"type":"object","required":["k","values"],"properties":{"k":{"const":"payer"},"values":{"$ref":"#/definitions/strings"}}},{"type":"object","required":["k","op","day"],"properties":{"k":{"const":"dos"},"op":{"$ref":"#/definitions/op"},"day":{"type":"integer"}}},{"type":"object","required":["k","name","op","n"],"properties":{"k":{"const":"fact"},"name":{"type":"string","enum":["lesionCount","excisedDiameterCm","repairLengthCm"]},"op":{"$ref":"#/definitions/op"},"n":{"type":"number"}}},{"type":"object","required":["k","values"],"properties":{"k":{"const":"site"},"values":{"$ref":"#/definitions/strings"}}}]},"action":{"type":"object","required":["k"],"discriminator":{"propertyName":"k"},"properties":{"k":{"type":"string"}},"oneOf":[{"type":"object","required":["k","set"],"properties":{"k":{"const":"require-codes"},"set":{"$ref":"#/definitions/codeRanges"}}},{"type":"object","required":["k","set"],"properties":{"k":{"const":"require-modifier"},"set":{"$ref":"#/definitions/modifiers"},"on":{"$ref":"#/definitions/codeRanges"}}},{"type":"object","required":["k","set"],"properties":{"k":{"const":"require-dx"},"set":{"$ref":"#/definitions/dxSet"}}},{"type":"object","required":["k","set"],"properties":{"k":{"const":"forbid-codes"},"set":{"$ref":"#/definitions/codeRanges"}}},{"type":"object","required":["k","set"],"properties":{"k":{"const":"forbid-modifier"},"set":{"$ref":"#/definitions/modifiers"},"on":{"$ref":"#/definitions/codeRanges"}}},{"type":"object","required":["k","set","max","per"],"properties":{"k":{"const":"limit"},"set":{"$ref":"#/definitions/codeRanges"},"max":{"type":"integer","minimum":0},"per":{"type":"string","enum":["day","line"]}}},{"type":"object","required":["k"],"properties":{"k":{"const":"deny"}}},{"type":"object","required":["k"],"properties":{"k":{"const":"flag"}}},{"type":"object","required":["k","cases"],"properties":{"k":{"const":"select"},"cases":{"type":"array","items":{"type":"object","required":["when","code"],"properties":{"when":{"$ref":"#/definitions/cond"},"code":{"$ref":"#/definitions/code"}}}}}}]},"fix":{"type":"object","required":["op"],"discriminator":{"propertyName":"op"},"properties":{"op":{"type":"string"}},"oneOf":[{"type":"object","required":["op","from","codes"],"properties":{"op":{"const":"replace"},"from":{"$ref":"#/definitions/codeRanges"},"codes":{"type":"array","items":{"$ref":"#/definitions/code"}}}},{"type":"object","required":["op"],"properties":{"op":{"const":"remove"},"codes":{"$ref":"#/definitions/codeRanges"}}},{"type":"object","required":["op","codes"],"properties":{"op":{"const":"add-code"},"codes":{"type":"array","items":{"$ref":"#/definitions/code"}}}},{"type":"object","required":["op","modifier"],"properties":{"op":{"const":"add-modifier"},"modifier":{"type":"string","pattern":"^[0-9A-Z]{2}$"},"to":{"$ref":"#/definitions/codeRanges"}}},{"type":"object","required":["op","units"],"properties":{"op":{"const":"set-units"},"units":{"type":"integer","minimum":0}}},{"type":"object","required":["op","text"],"properties":{"op":{"const":"text"},"text":{"type":"string"}}}]},"rule":{"type":"object","required":["id","origin","layer","severity","category","message","source","effective","scope","when","action","triggers","needs"],"properties":{"id":{"type":"string","pattern":"\\S"},"origin":{"type":"string"},"layer":{"type":"string"},"severity":{"type":"string","enum":["error","warning","info"]},"category":{"type":"string","enum":["ptp","mue","addon","medical-necessity","modifier","code-selection","coverage","code","policy"]},"message":{"type":"string"},"source":{"type":"string"},"effective":{"type":"array","minItems":2,"maxItems":2,"items":[{"type":["integer","null"]},{"type":["integer","null"]}]},"scope":{"type":"string","enum":["claim","line"]},"subject":{"$ref":"#/definitions/codeRanges"},"when":{"$ref":"#/definitions/cond"},"action":{"$ref":"#/definitions/action"},"fix":{"$ref":"#/definitions/fix"},"triggers":{"$ref":"#/definitions/codeRanges"},"needs":{"type":"array","items":{"type":"string","enum":["patient.birthDate","patient.sex","placeOfService"]}}}},"layer":{"type":"object","required":["name","extends","rules","index","ptp","mue","aoc","disabled"],"properties":{"name":{"type":"string","pattern":"\\S"},"extends":{"type":["string","null"]},"rules":{"$ref":"#/definitions/indexes"},"index":{"type":"object","required":["byCode","byRange","always"],"properties":{"byCode":{"type":"object","additionalProperties":{"$ref":"#/definitions/indexes"}},"byRange":{"type":"array","items":{"type":"array","minItems":3,"maxItems":3,"items":[{"$ref":"#/definitions/code"},{"$ref":"#/definitions/code"},{"type":"integer","minimum":0}]}},"always":{"$ref":"#/definitions/indexes"}}},"ptp":{"$ref":"#/definitions/indexes"},"mue":{"$ref":"#/definitions/indexes"},"aoc":{"$ref":"#/definitions/indexes"},"disabled":{"type":"array","items":{"type":"string","pattern":"\\S"}}}}}};
 const pattern0 = new RegExp("\\S", "u");
 const schema7 = {"type":"object","required":["name","extends","rules","index","ptp","mue","aoc","disabled"],"properties":{"name":{"type":"string","pattern":"\\S"},"extends":{"type":["string","null"]},"rules":{"$ref":"#/definitions/indexes"},"index":{"type":"object","required":["byCode","byRange","always"],"properties":{"byCode":{"type":"object","additionalProperties":{"$ref":"#/definitions/indexes"}},"byRange":{"type":"array","items":{"type":"array","minItems":3,"maxItems":3,"items":[{"$ref":"#/definitions/code"},{"$ref":"#/definitions/code"},{"type":"integer","minimum":0}]}},"always":{"$ref":"#/definitions/indexes"}}},"ptp":{"$ref":"#/definitions/indexes"},"mue":{"$ref":"#/definitions/indexes"},"aoc":{"$ref":"#/definitions/indexes"},"disabled":{"type":"array","items":{"type":"string","pattern":"\\S"}}}};
 const schema8 = {"type":"array","items":{"type":"integer","minimum":0}};
@@ -2790,9 +2790,10 @@ return false;
 }
 else {
 if(data.formatVersion !== undefined){
+let data0 = data.formatVersion;
 const _errs1 = errors;
-if(1 !== data.formatVersion){
-validate21.errors = [{instancePath:instancePath+"/formatVersion",schemaPath:"#/properties/formatVersion/const",keyword:"const",params:{allowedValue: 1}}];
+if(!((data0 === 1) || (data0 === 2))){
+validate21.errors = [{instancePath:instancePath+"/formatVersion",schemaPath:"#/properties/formatVersion/enum",keyword:"enum",params:{allowedValues: schema6.properties.formatVersion.enum}}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3044,7 +3045,7 @@ const _errs33 = errors;
 if(errors === _errs33){
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 let missing4;
-if(((((((data17.idPrefix === undefined) && (missing4 = "idPrefix")) || ((data17.layer === undefined) && (missing4 = "layer"))) || ((data17.source === undefined) && (missing4 = "source"))) || ((data17.version === undefined) && (missing4 = "version"))) || ((data17.file === undefined) && (missing4 = "file"))) || ((data17.pairs === undefined) && (missing4 = "pairs"))){
+if((((((data17.idPrefix === undefined) && (missing4 = "idPrefix")) || ((data17.layer === undefined) && (missing4 = "layer"))) || ((data17.source === undefined) && (missing4 = "source"))) || ((data17.version === undefined) && (missing4 = "version"))) || ((data17.file === undefined) && (missing4 = "file"))){
 validate21.errors = [{instancePath:instancePath+"/edits/ptp/" + i2,schemaPath:"#/properties/edits/properties/ptp/items/required",keyword:"required",params:{missingProperty: missing4}}];
 return false;
 }
@@ -3130,6 +3131,86 @@ var valid8 = _errs45 === errors;
 else {
 var valid8 = true;
 }
+if(valid8){
+if(data17.packed !== undefined){
+let data24 = data17.packed;
+const _errs47 = errors;
+if(errors === _errs47){
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+let missing5;
+if((((data24.codes === undefined) && (missing5 = "codes")) || ((data24.rowSets === undefined) && (missing5 = "rowSets"))) || ((data24.pairs === undefined) && (missing5 = "pairs"))){
+validate21.errors = [{instancePath:instancePath+"/edits/ptp/" + i2+"/packed",schemaPath:"#/properties/edits/properties/ptp/items/properties/packed/required",keyword:"required",params:{missingProperty: missing5}}];
+return false;
+}
+else {
+if(data24.codes !== undefined){
+const _errs49 = errors;
+if(typeof data24.codes !== "string"){
+validate21.errors = [{instancePath:instancePath+"/edits/ptp/" + i2+"/packed/codes",schemaPath:"#/properties/edits/properties/ptp/items/properties/packed/properties/codes/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs49 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data24.rowSets !== undefined){
+let data26 = data24.rowSets;
+const _errs51 = errors;
+if(errors === _errs51){
+if(Array.isArray(data26)){
+var valid10 = true;
+const len3 = data26.length;
+for(let i3=0; i3<len3; i3++){
+const _errs53 = errors;
+if(!(Array.isArray(data26[i3]))){
+validate21.errors = [{instancePath:instancePath+"/edits/ptp/" + i2+"/packed/rowSets/" + i3,schemaPath:"#/properties/edits/properties/ptp/items/properties/packed/properties/rowSets/items/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+var valid10 = _errs53 === errors;
+if(!valid10){
+break;
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/edits/ptp/" + i2+"/packed/rowSets",schemaPath:"#/properties/edits/properties/ptp/items/properties/packed/properties/rowSets/type",keyword:"type",params:{type: "array"}}];
+return false;
+}
+}
+var valid9 = _errs51 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data24.pairs !== undefined){
+const _errs55 = errors;
+if(typeof data24.pairs !== "string"){
+validate21.errors = [{instancePath:instancePath+"/edits/ptp/" + i2+"/packed/pairs",schemaPath:"#/properties/edits/properties/ptp/items/properties/packed/properties/pairs/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid9 = _errs55 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/edits/ptp/" + i2+"/packed",schemaPath:"#/properties/edits/properties/ptp/items/properties/packed/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid8 = _errs47 === errors;
+}
+else {
+var valid8 = true;
+}
+}
 }
 }
 }
@@ -3160,118 +3241,118 @@ var valid6 = true;
 }
 if(valid6){
 if(data15.mue !== undefined){
-let data24 = data15.mue;
-const _errs47 = errors;
-if(errors === _errs47){
-if(Array.isArray(data24)){
-var valid9 = true;
-const len3 = data24.length;
-for(let i3=0; i3<len3; i3++){
-let data25 = data24[i3];
-const _errs49 = errors;
-if(errors === _errs49){
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-let missing5;
-if(((((((data25.idPrefix === undefined) && (missing5 = "idPrefix")) || ((data25.layer === undefined) && (missing5 = "layer"))) || ((data25.source === undefined) && (missing5 = "source"))) || ((data25.version === undefined) && (missing5 = "version"))) || ((data25.file === undefined) && (missing5 = "file"))) || ((data25.limits === undefined) && (missing5 = "limits"))){
-validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i3,schemaPath:"#/properties/edits/properties/mue/items/required",keyword:"required",params:{missingProperty: missing5}}];
-return false;
-}
-else {
-if(data25.idPrefix !== undefined){
-let data26 = data25.idPrefix;
-const _errs51 = errors;
-if(errors === _errs51){
-if(typeof data26 === "string"){
-if(!pattern0.test(data26)){
-validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i3+"/idPrefix",schemaPath:"#/properties/edits/properties/mue/items/properties/idPrefix/pattern",keyword:"pattern",params:{pattern: "\\S"}}];
-return false;
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i3+"/idPrefix",schemaPath:"#/properties/edits/properties/mue/items/properties/idPrefix/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid10 = _errs51 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data25.layer !== undefined){
-const _errs53 = errors;
-if(typeof data25.layer !== "string"){
-validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i3+"/layer",schemaPath:"#/properties/edits/properties/mue/items/properties/layer/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid10 = _errs53 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data25.source !== undefined){
-const _errs55 = errors;
-if(typeof data25.source !== "string"){
-validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i3+"/source",schemaPath:"#/properties/edits/properties/mue/items/properties/source/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid10 = _errs55 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data25.version !== undefined){
+let data29 = data15.mue;
 const _errs57 = errors;
-if(typeof data25.version !== "string"){
-validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i3+"/version",schemaPath:"#/properties/edits/properties/mue/items/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid10 = _errs57 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data25.file !== undefined){
+if(errors === _errs57){
+if(Array.isArray(data29)){
+var valid11 = true;
+const len4 = data29.length;
+for(let i4=0; i4<len4; i4++){
+let data30 = data29[i4];
 const _errs59 = errors;
-if(typeof data25.file !== "string"){
-validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i3+"/file",schemaPath:"#/properties/edits/properties/mue/items/properties/file/type",keyword:"type",params:{type: "string"}}];
+if(errors === _errs59){
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+let missing6;
+if(((((((data30.idPrefix === undefined) && (missing6 = "idPrefix")) || ((data30.layer === undefined) && (missing6 = "layer"))) || ((data30.source === undefined) && (missing6 = "source"))) || ((data30.version === undefined) && (missing6 = "version"))) || ((data30.file === undefined) && (missing6 = "file"))) || ((data30.limits === undefined) && (missing6 = "limits"))){
+validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i4,schemaPath:"#/properties/edits/properties/mue/items/required",keyword:"required",params:{missingProperty: missing6}}];
 return false;
 }
-var valid10 = _errs59 === errors;
-}
 else {
-var valid10 = true;
-}
-if(valid10){
-if(data25.limits !== undefined){
-let data31 = data25.limits;
+if(data30.idPrefix !== undefined){
+let data31 = data30.idPrefix;
 const _errs61 = errors;
-if(!(data31 && typeof data31 == "object" && !Array.isArray(data31))){
-validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i3+"/limits",schemaPath:"#/properties/edits/properties/mue/items/properties/limits/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid10 = _errs61 === errors;
-}
-else {
-var valid10 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i3,schemaPath:"#/properties/edits/properties/mue/items/type",keyword:"type",params:{type: "object"}}];
+if(errors === _errs61){
+if(typeof data31 === "string"){
+if(!pattern0.test(data31)){
+validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i4+"/idPrefix",schemaPath:"#/properties/edits/properties/mue/items/properties/idPrefix/pattern",keyword:"pattern",params:{pattern: "\\S"}}];
 return false;
 }
 }
-var valid9 = _errs49 === errors;
-if(!valid9){
+else {
+validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i4+"/idPrefix",schemaPath:"#/properties/edits/properties/mue/items/properties/idPrefix/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid12 = _errs61 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data30.layer !== undefined){
+const _errs63 = errors;
+if(typeof data30.layer !== "string"){
+validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i4+"/layer",schemaPath:"#/properties/edits/properties/mue/items/properties/layer/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid12 = _errs63 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data30.source !== undefined){
+const _errs65 = errors;
+if(typeof data30.source !== "string"){
+validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i4+"/source",schemaPath:"#/properties/edits/properties/mue/items/properties/source/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid12 = _errs65 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data30.version !== undefined){
+const _errs67 = errors;
+if(typeof data30.version !== "string"){
+validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i4+"/version",schemaPath:"#/properties/edits/properties/mue/items/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid12 = _errs67 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data30.file !== undefined){
+const _errs69 = errors;
+if(typeof data30.file !== "string"){
+validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i4+"/file",schemaPath:"#/properties/edits/properties/mue/items/properties/file/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid12 = _errs69 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data30.limits !== undefined){
+let data36 = data30.limits;
+const _errs71 = errors;
+if(!(data36 && typeof data36 == "object" && !Array.isArray(data36))){
+validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i4+"/limits",schemaPath:"#/properties/edits/properties/mue/items/properties/limits/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid12 = _errs71 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/edits/mue/" + i4,schemaPath:"#/properties/edits/properties/mue/items/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid11 = _errs59 === errors;
+if(!valid11){
 break;
 }
 }
@@ -3281,125 +3362,125 @@ validate21.errors = [{instancePath:instancePath+"/edits/mue",schemaPath:"#/prope
 return false;
 }
 }
-var valid6 = _errs47 === errors;
+var valid6 = _errs57 === errors;
 }
 else {
 var valid6 = true;
 }
 if(valid6){
 if(data15.aoc !== undefined){
-let data32 = data15.aoc;
-const _errs63 = errors;
-if(errors === _errs63){
-if(Array.isArray(data32)){
-var valid11 = true;
-const len4 = data32.length;
-for(let i4=0; i4<len4; i4++){
-let data33 = data32[i4];
-const _errs65 = errors;
-if(errors === _errs65){
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-let missing6;
-if(((((((data33.idPrefix === undefined) && (missing6 = "idPrefix")) || ((data33.layer === undefined) && (missing6 = "layer"))) || ((data33.source === undefined) && (missing6 = "source"))) || ((data33.version === undefined) && (missing6 = "version"))) || ((data33.file === undefined) && (missing6 = "file"))) || ((data33.addons === undefined) && (missing6 = "addons"))){
-validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i4,schemaPath:"#/properties/edits/properties/aoc/items/required",keyword:"required",params:{missingProperty: missing6}}];
-return false;
-}
-else {
-if(data33.idPrefix !== undefined){
-let data34 = data33.idPrefix;
-const _errs67 = errors;
-if(errors === _errs67){
-if(typeof data34 === "string"){
-if(!pattern0.test(data34)){
-validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i4+"/idPrefix",schemaPath:"#/properties/edits/properties/aoc/items/properties/idPrefix/pattern",keyword:"pattern",params:{pattern: "\\S"}}];
-return false;
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i4+"/idPrefix",schemaPath:"#/properties/edits/properties/aoc/items/properties/idPrefix/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-}
-var valid12 = _errs67 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data33.layer !== undefined){
-const _errs69 = errors;
-if(typeof data33.layer !== "string"){
-validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i4+"/layer",schemaPath:"#/properties/edits/properties/aoc/items/properties/layer/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid12 = _errs69 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data33.source !== undefined){
-const _errs71 = errors;
-if(typeof data33.source !== "string"){
-validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i4+"/source",schemaPath:"#/properties/edits/properties/aoc/items/properties/source/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid12 = _errs71 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data33.version !== undefined){
+let data37 = data15.aoc;
 const _errs73 = errors;
-if(typeof data33.version !== "string"){
-validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i4+"/version",schemaPath:"#/properties/edits/properties/aoc/items/properties/version/type",keyword:"type",params:{type: "string"}}];
-return false;
-}
-var valid12 = _errs73 === errors;
-}
-else {
-var valid12 = true;
-}
-if(valid12){
-if(data33.file !== undefined){
+if(errors === _errs73){
+if(Array.isArray(data37)){
+var valid13 = true;
+const len5 = data37.length;
+for(let i5=0; i5<len5; i5++){
+let data38 = data37[i5];
 const _errs75 = errors;
-if(typeof data33.file !== "string"){
-validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i4+"/file",schemaPath:"#/properties/edits/properties/aoc/items/properties/file/type",keyword:"type",params:{type: "string"}}];
+if(errors === _errs75){
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+let missing7;
+if(((((((data38.idPrefix === undefined) && (missing7 = "idPrefix")) || ((data38.layer === undefined) && (missing7 = "layer"))) || ((data38.source === undefined) && (missing7 = "source"))) || ((data38.version === undefined) && (missing7 = "version"))) || ((data38.file === undefined) && (missing7 = "file"))) || ((data38.addons === undefined) && (missing7 = "addons"))){
+validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i5,schemaPath:"#/properties/edits/properties/aoc/items/required",keyword:"required",params:{missingProperty: missing7}}];
 return false;
 }
-var valid12 = _errs75 === errors;
-}
 else {
-var valid12 = true;
-}
-if(valid12){
-if(data33.addons !== undefined){
-let data39 = data33.addons;
+if(data38.idPrefix !== undefined){
+let data39 = data38.idPrefix;
 const _errs77 = errors;
-if(!(data39 && typeof data39 == "object" && !Array.isArray(data39))){
-validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i4+"/addons",schemaPath:"#/properties/edits/properties/aoc/items/properties/addons/type",keyword:"type",params:{type: "object"}}];
-return false;
-}
-var valid12 = _errs77 === errors;
-}
-else {
-var valid12 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i4,schemaPath:"#/properties/edits/properties/aoc/items/type",keyword:"type",params:{type: "object"}}];
+if(errors === _errs77){
+if(typeof data39 === "string"){
+if(!pattern0.test(data39)){
+validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i5+"/idPrefix",schemaPath:"#/properties/edits/properties/aoc/items/properties/idPrefix/pattern",keyword:"pattern",params:{pattern: "\\S"}}];
 return false;
 }
 }
-var valid11 = _errs65 === errors;
-if(!valid11){
+else {
+validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i5+"/idPrefix",schemaPath:"#/properties/edits/properties/aoc/items/properties/idPrefix/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+}
+var valid14 = _errs77 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data38.layer !== undefined){
+const _errs79 = errors;
+if(typeof data38.layer !== "string"){
+validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i5+"/layer",schemaPath:"#/properties/edits/properties/aoc/items/properties/layer/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid14 = _errs79 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data38.source !== undefined){
+const _errs81 = errors;
+if(typeof data38.source !== "string"){
+validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i5+"/source",schemaPath:"#/properties/edits/properties/aoc/items/properties/source/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid14 = _errs81 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data38.version !== undefined){
+const _errs83 = errors;
+if(typeof data38.version !== "string"){
+validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i5+"/version",schemaPath:"#/properties/edits/properties/aoc/items/properties/version/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid14 = _errs83 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data38.file !== undefined){
+const _errs85 = errors;
+if(typeof data38.file !== "string"){
+validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i5+"/file",schemaPath:"#/properties/edits/properties/aoc/items/properties/file/type",keyword:"type",params:{type: "string"}}];
+return false;
+}
+var valid14 = _errs85 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data38.addons !== undefined){
+let data44 = data38.addons;
+const _errs87 = errors;
+if(!(data44 && typeof data44 == "object" && !Array.isArray(data44))){
+validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i5+"/addons",schemaPath:"#/properties/edits/properties/aoc/items/properties/addons/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+var valid14 = _errs87 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/edits/aoc/" + i5,schemaPath:"#/properties/edits/properties/aoc/items/type",keyword:"type",params:{type: "object"}}];
+return false;
+}
+}
+var valid13 = _errs75 === errors;
+if(!valid13){
 break;
 }
 }
@@ -3409,7 +3490,7 @@ validate21.errors = [{instancePath:instancePath+"/edits/aoc",schemaPath:"#/prope
 return false;
 }
 }
-var valid6 = _errs63 === errors;
+var valid6 = _errs73 === errors;
 }
 else {
 var valid6 = true;
@@ -3430,50 +3511,50 @@ var valid0 = true;
 }
 if(valid0){
 if(data.icd10 !== undefined){
-let data40 = data.icd10;
-const _errs79 = errors;
-if(errors === _errs79){
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-let missing7;
-if((((data40.version === undefined) && (missing7 = "version")) || ((data40.billable === undefined) && (missing7 = "billable"))) || ((data40.headers === undefined) && (missing7 = "headers"))){
-validate21.errors = [{instancePath:instancePath+"/icd10",schemaPath:"#/properties/icd10/required",keyword:"required",params:{missingProperty: missing7}}];
+let data45 = data.icd10;
+const _errs89 = errors;
+if(errors === _errs89){
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+let missing8;
+if((((data45.version === undefined) && (missing8 = "version")) || ((data45.billable === undefined) && (missing8 = "billable"))) || ((data45.headers === undefined) && (missing8 = "headers"))){
+validate21.errors = [{instancePath:instancePath+"/icd10",schemaPath:"#/properties/icd10/required",keyword:"required",params:{missingProperty: missing8}}];
 return false;
 }
 else {
-if(data40.version !== undefined){
-const _errs81 = errors;
-if(typeof data40.version !== "string"){
+if(data45.version !== undefined){
+const _errs91 = errors;
+if(typeof data45.version !== "string"){
 validate21.errors = [{instancePath:instancePath+"/icd10/version",schemaPath:"#/properties/icd10/properties/version/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid13 = _errs81 === errors;
+var valid15 = _errs91 === errors;
 }
 else {
-var valid13 = true;
+var valid15 = true;
 }
-if(valid13){
-if(data40.billable !== undefined){
-const _errs83 = errors;
-if(typeof data40.billable !== "string"){
+if(valid15){
+if(data45.billable !== undefined){
+const _errs93 = errors;
+if(typeof data45.billable !== "string"){
 validate21.errors = [{instancePath:instancePath+"/icd10/billable",schemaPath:"#/properties/icd10/properties/billable/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid13 = _errs83 === errors;
+var valid15 = _errs93 === errors;
 }
 else {
-var valid13 = true;
+var valid15 = true;
 }
-if(valid13){
-if(data40.headers !== undefined){
-const _errs85 = errors;
-if(typeof data40.headers !== "string"){
+if(valid15){
+if(data45.headers !== undefined){
+const _errs95 = errors;
+if(typeof data45.headers !== "string"){
 validate21.errors = [{instancePath:instancePath+"/icd10/headers",schemaPath:"#/properties/icd10/properties/headers/type",keyword:"type",params:{type: "string"}}];
 return false;
 }
-var valid13 = _errs85 === errors;
+var valid15 = _errs95 === errors;
 }
 else {
-var valid13 = true;
+var valid15 = true;
 }
 }
 }
@@ -3484,7 +3565,7 @@ validate21.errors = [{instancePath:instancePath+"/icd10",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs79 === errors;
+var valid0 = _errs89 === errors;
 }
 else {
 var valid0 = true;

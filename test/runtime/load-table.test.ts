@@ -29,7 +29,7 @@ describe("loadTable", () => {
 
   it("rejects an unknown formatVersion with a clear message", () => {
     expect(errors({ ...makeTable(), formatVersion: 7 })).toEqual([
-      { pointer: "/formatVersion", code: "DR4502", message: "table formatVersion 7 is not supported by this runtime (supports 1)" },
+      { pointer: "/formatVersion", code: "DR4502", message: "table formatVersion 7 is not supported by this runtime (supports 1 and 2)" },
     ]);
   });
 
