@@ -10,7 +10,8 @@
  * something records a sentence: the facts that matched for a finding, the first condition
  * that failed for a rule that did not fire.
  */
-import { checkClaim } from "../runtime/validate.ts";
+import { checkClaimInto } from "../runtime/validate.ts";
+import { capErrors, normalizeClaim } from "../runtime/input.ts";
 import { inDxSet, inRanges, hasAnyModifier, normalizeDx, displayDx } from "../runtime/codes.ts";
 import { ageOn, dayNumber, formatDay } from "../runtime/dates.ts";
 import {
@@ -1141,12 +1142,14 @@ function icdOf(table: DecisionTable): { billable: Set<string>; headers: Set<stri
  * invalid claim gives `verdict: "invalid"` with its input errors.
  */
 export function explainClaim(table: DecisionTable, claimData: unknown, opts: ExplainOptions = {}): ClaimExplanation {
-  const checked = checkClaim(claimData);
-  if (!checked.ok) {
+  // The runtime's input path: codes, modifiers and diagnoses trimmed and upper-cased, then checked.
+  const normal = normalizeClaim(claimData);
+  const errors = checkClaimInto(normal, claimData);
+  if (errors !== null) {
     const id = typeof (claimData as { id?: unknown } | null)?.id === "string" ? ((claimData as { id: string }).id) : null;
-    return { claimId: id, layer: table.defaultLayer, payer: table.defaultLayer, verdict: "invalid", findings: [], errors: checked.errors, groups: [], traces: [] };
+    return { claimId: id, layer: table.defaultLayer, payer: table.defaultLayer, verdict: "invalid", findings: [], errors: capErrors(errors), groups: [], traces: [] };
   }
-  const claim = checked.claim;
+  const claim = normal as Claim;
   const findings: Finding[] = [];
   const traces: Trace[] = [];
   const payer = claim.payer ?? table.defaultLayer;

@@ -142,6 +142,13 @@ describe("explain on the shipped rules and every example claim", () => {
     expect(t.because.join("\n")).toContain("every primary line is itself denied (line 2 by `cms.ptp.17004.17000`)");
   });
 
+  it("reads a claim as the runtime does (lower-case codes and modifiers, spaces)", () => {
+    const c = { id: "X6", serviceDate: "2024-05-15", diagnoses: [" l57.0"], lines: [{ code: "17004 ", units: 1, dxPointers: [1] }, { code: "17003", units: 2, modifiers: ["xs"], dxPointers: [1] }] };
+    const r = evaluate(loaded, c) as ClaimResult;
+    expect(r.findings.length).toBeGreaterThan(0);
+    expectAgreement(explainClaim(table, c), r);
+  });
+
   it("reports an invalid claim's errors, as the runtime does", () => {
     const bad = { id: "X5", diagnoses: ["L57.0"], lines: [{ code: "1700", units: 0 }] };
     const x = explainClaim(table, bad);
