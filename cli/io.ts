@@ -3,6 +3,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isBrokenPipe, watchProcessStops, type ManualStopWatch, type StopWatch } from "./signals.ts";
 
 export interface Io {
   readonly cwd: string;
@@ -18,6 +19,11 @@ export interface Io {
   readonly isTTY: boolean;
   /** Writes buffered stdout, waiting for the stream to drain (call it now and then in long loops). */
   flush(): Promise<void>;
+  /**
+   * Starts watching for a reason to stop a long stream (SIGINT, a broken stdout pipe); the
+   * caller releases it when the stream ends. Absent: streams never stop early.
+   */
+  watchStops?(): StopWatch;
 }
 
 /** Exit codes (brief "Contracts"): 0 clean, 1 findings / compile errors, 2 usage or unreadable input. */
@@ -43,21 +49,42 @@ async function* linesOf(stream: NodeJS.ReadableStream): AsyncIterable<string> {
   if (rest.length > 0) yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
 }
 
-/** The real process's Io. Output is buffered and written in large chunks, honouring backpressure. */
+/**
+ * The real process's Io. Output is buffered and written in large chunks, honouring backpressure.
+ * A broken stdout pipe (the reader went away) is not an error: output is dropped from then on,
+ * a waiting flush returns, and a running stream is told to stop (cli/signals.ts).
+ */
 export function processIo(): Io {
   let out = "";
+  let broken = false;
+  let wakeFlush: (() => void) | null = null;
+  let watch: ManualStopWatch | null = null;
+  process.stdout.on("error", (err) => {
+    if (!isBrokenPipe(err)) throw err;
+    broken = true;
+    out = "";
+    wakeFlush?.();
+    watch?.stop("broken-pipe");
+  });
   const flush = async (): Promise<void> => {
-    if (out.length === 0) return;
+    if (out.length === 0 || broken) {
+      out = "";
+      return;
+    }
     const chunk = out;
     out = "";
     if (!process.stdout.write(chunk)) {
-      await new Promise<void>((resolve) => process.stdout.once("drain", () => resolve()));
+      await new Promise<void>((resolve) => {
+        wakeFlush = resolve;
+        process.stdout.once("drain", () => resolve());
+      });
+      wakeFlush = null;
     }
   };
   return {
     cwd: process.cwd(),
     stdout(text) {
-      out += text;
+      if (!broken) out += text;
     },
     stderr(text) {
       process.stderr.write(text);
@@ -68,5 +95,19 @@ export function processIo(): Io {
     fileLines: (file) => linesOf(fs.createReadStream(path.resolve(process.cwd(), file))),
     isTTY: Boolean(process.stdout.isTTY),
     flush,
+    watchStops() {
+      const w = watchProcessStops({
+        // A stop while the input is idle must not leave stdin holding the process open.
+        onStop: () => process.stdin.destroy(),
+        brokenPipe: () => broken,
+      });
+      watch = w;
+      const release = w.release;
+      w.release = () => {
+        release();
+        if (watch === w) watch = null;
+      };
+      return w;
+    },
   };
 }

@@ -13,6 +13,7 @@ import { createBatchEvaluator, loadTable, evaluateJsonText, type EvalResult, typ
 import { parse } from "../args.ts";
 import { ExitCode, type Io } from "../io.ts";
 import { renderResult } from "../render-result.ts";
+import { NEVER_STOPS, stopOutcome, untilStopped } from "../signals.ts";
 import {
   createRecordEvaluator,
   openInput,
@@ -27,7 +28,7 @@ import {
 } from "../../formats/index.ts";
 
 const USAGE =
-  "usage: dermrules eval --table table.json [--json] [--format 837|fhir|csv|json] [--payer-map map.json] [--workers N] <claim.json | claims.ndjson | claims.837 | claims.csv | fhir.json | ->\n";
+  "usage: dermrules eval --table table.json [--json] [--format 837|fhir|csv|json] [--payer-map map.json] [--workers N] [--table-sha256 HEX] <claim.json | claims.ndjson | claims.837 | claims.csv | fhir.json | ->\n";
 
 export async function run(args: string[], io: Io): Promise<number> {
   const parsed = parse(args, {
@@ -36,6 +37,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     format: { type: "string" },
     "payer-map": { type: "string" },
     workers: { type: "string" },
+    "table-sha256": { type: "string" },
   });
   if (!parsed.ok) {
     io.stderr(`dermrules eval: ${parsed.error}\n${USAGE}`);
@@ -79,7 +81,9 @@ export async function run(args: string[], io: Io): Promise<number> {
     io.stderr(`dermrules eval: cannot read table \`${tablePath}\`: ${describeIoError(err)}\n`);
     return ExitCode.Usage;
   }
-  const loaded = loadTable(tableText);
+  // --table-sha256 pins the reviewed release: its content hash or the file's sha256.
+  const pin = values["table-sha256"] as string | undefined;
+  const loaded = loadTable(tableText, pin !== undefined ? { sha256: pin } : {});
   if (!loaded.ok) {
     io.stderr(`dermrules eval: \`${tablePath}\` is not a usable decision table:\n`);
     for (const e of loaded.errors.slice(0, 20)) io.stderr(`  ${e.pointer || "/"}: ${e.code}: ${e.message}\n`);
@@ -138,7 +142,10 @@ export async function run(args: string[], io: Io): Promise<number> {
     }
   }
   // Standard input was peeked for sniffing: read it back through the source.
-  const lines = input === "-" ? (source ? source.lines() : io.stdinLines()) : io.fileLines(input);
+  // SIGINT or a broken stdout stops the stream between records (cli/signals.ts).
+  const stops = io.watchStops?.() ?? NEVER_STOPS;
+  const read = { items: 0 };
+  const lines = untilStopped(input === "-" ? (source ? source.lines() : io.stdinLines()) : io.fileLines(input), stops, read);
   try {
     if (workers > 0) {
       const r = await evaluateLinesInWorkers(table, tableText, lines, workers, json, io);
@@ -147,8 +154,11 @@ export async function run(args: string[], io: Io): Promise<number> {
   } catch (err) {
     io.stderr(`dermrules eval: reading \`${input}\` failed: ${describeIoError(err)}\n`);
     return ExitCode.Usage;
+  } finally {
+    stops.release();
   }
-  return worst;
+  await io.flush();
+  return stopOutcome(stops, "eval", `input read up to line ${read.items}`, io.stderr) ?? worst;
 }
 
 /** Reads a `--payer-map` file; returns the map or the error text. */
@@ -176,8 +186,9 @@ async function runImported(
   const evaluateRecord = createRecordEvaluator(table);
   let worst = ExitCode.Ok as number;
   let n = 0;
+  const stops = io.watchStops?.() ?? NEVER_STOPS;
   try {
-    for await (const ev of readClaims(source, format, payerMap ? { payerMap } : {})) {
+    for await (const ev of untilStopped(readClaims(source, format, payerMap ? { payerMap } : {}), stops)) {
       switch (ev.kind) {
         case "record": {
           const result = evaluateRecord(ev);
@@ -199,8 +210,11 @@ async function runImported(
   } catch (err) {
     io.stderr(`dermrules eval: reading \`${source.name}\` failed: ${describeIoError(err)}\n`);
     return ExitCode.Usage;
+  } finally {
+    stops.release();
   }
-  return worst;
+  await io.flush();
+  return stopOutcome(stops, "eval", `${n} claim${n === 1 ? "" : "s"} evaluated`, io.stderr) ?? worst;
 }
 
 /** Evaluates an NDJSON stream: blank lines are skipped, every other line yields one record. */
