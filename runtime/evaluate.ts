@@ -65,6 +65,15 @@ interface Ctx {
   codes: string[];
   codeIdx: number[];
   codeLines: number[][];
+  /** The compiled rules of the table and the layer's per-code facts (see FastTable). */
+  fast: FastTable;
+  fastLayer: FastLayer;
+  /** Per claim line: membership of its code in each interned code set (FastTable.sets). */
+  member: Uint8Array[];
+  /** Per group distinct code (parallel to `codes`): its per-code facts. */
+  codeInfo: SlotInfo[];
+  /** Per claim diagnosis: membership in each interned dx set (FastTable.dxSets). */
+  dxm: Uint8Array[];
   /** The current line (line scope, select cases), or -1. */
   cur: number;
   /**
@@ -92,20 +101,227 @@ interface AddonWatch {
   fallen: boolean;
 }
 
-function cmp(a: number, op: Op, b: number): boolean {
+function includesStr(list: readonly string[], s: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === s) return true;
+  return false;
+}
+
+/** Whether line `l` points to a dx of interned dx set `d` (a line without pointers relates to every dx). */
+function pointsTo(x: Ctx, l: number, d: number): boolean {
+  const ptrs = x.lines[l].dxPointers;
+  const dxm = x.dxm;
+  if (ptrs === undefined) {
+    for (let i = 0; i < x.dx.length; i++) if (dxm[i][d] !== 0) return true;
+    return false;
+  }
+  for (let i = 0; i < ptrs.length; i++) if (dxm[ptrs[i] - 1][d] !== 0) return true;
+  return false;
+}
+
+/**
+ * A compiled condition: true when it holds. With `collect`, the lines matched by `has`/`count`
+ * atoms that hold are pushed to `x.subject`; an `or` keeps the lines of the branches that hold
+ * (and evaluates them all), `not` never collects.
+ */
+type CondFn = (x: Ctx, collect: boolean) => boolean;
+
+/** A rule compiled against the table's interned sets. */
+interface FastRule {
+  when: CondFn;
+  line: boolean;
+  /** Interned code set of the action (require/forbid codes, limit), or -1. */
+  actionSet: number;
+  /** Interned `on` set of require/forbid modifier, or -1. */
+  onSet: number;
+  /** Interned dx set of require-dx, or -1. */
+  actionDx: number;
+  /** Compiled `select` cases, or null. */
+  cases: CondFn[] | null;
+  /** Interned set of the lines a line-scope rule runs on (`subject ?? triggers`), or -1. */
+  subjectSet: number;
+}
+
+/** Per code (by codeSlot) and layer: what evaluation needs to know about a line of that code. */
+interface SlotInfo {
+  /** Rules the code makes candidates (its exact index entry and the ranges holding it). */
+  cands: Int32Array;
+  /** Line-scope rules of the layer whose subject holds the code: evaluated on each such line. */
+  lineRules: Int32Array;
+  /** Membership of the code in each interned code set. */
+  member: Uint8Array;
+}
+
+/** A layer's per-code facts, filled as codes are met. */
+interface FastLayer {
+  bySlot: (SlotInfo | undefined)[];
+  /** The layer's line-scope rules (candidates for lineRules). */
+  lineScope: number[];
+  /** Whether the layer has any rule at all. */
+  hasRules: boolean;
+}
+
+/**
+ * The table's rules compiled once, on first use: conditions as closures, every code set and dx
+ * set they name interned to a small number, so that "is this line's code in the set" is one
+ * array read in a per-code membership vector computed the first time the code is met (codes
+ * repeat across claims; the vectors are cached), and "is this diagnosis in the set" likewise.
+ */
+interface FastTable {
+  rules: FastRule[];
+  sets: CodeRanges[];
+  setIds: Map<string, number>;
+  dxSets: DxSet[];
+  dxIds: Map<string, number>;
+  memberBySlot: (Uint8Array | undefined)[];
+  dxMember: Map<string, Uint8Array>;
+  layers: Map<LoadedLayer, FastLayer>;
+}
+
+/** Codes met are few (a practice bills a few hundred); the dx cache is emptied past this size. */
+const DX_CACHE_MAX = 50_000;
+
+const FAST = new WeakMap<LoadedTable, FastTable>();
+let lastTable: LoadedTable | null = null;
+let lastFast: FastTable | null = null;
+
+function fastTable(lt: LoadedTable): FastTable {
+  if (lt === lastTable) return lastFast as FastTable;
+  let ft = FAST.get(lt);
+  if (ft === undefined) {
+    ft = buildFast(lt);
+    FAST.set(lt, ft);
+  }
+  lastTable = lt;
+  lastFast = ft;
+  return ft;
+}
+
+function setId(ft: FastTable, set: CodeRanges): number {
+  const key = JSON.stringify(set);
+  let id = ft.setIds.get(key);
+  if (id === undefined) {
+    id = ft.sets.length;
+    ft.sets.push(set);
+    ft.setIds.set(key, id);
+  }
+  return id;
+}
+
+function dxId(ft: FastTable, set: DxSet): number {
+  const key = JSON.stringify(set);
+  let id = ft.dxIds.get(key);
+  if (id === undefined) {
+    id = ft.dxSets.length;
+    ft.dxSets.push(set);
+    ft.dxIds.set(key, id);
+  }
+  return id;
+}
+
+function buildFast(lt: LoadedTable): FastTable {
+  const ft: FastTable = {
+    rules: [],
+    sets: [],
+    setIds: new Map(),
+    dxSets: [],
+    dxIds: new Map(),
+    memberBySlot: [],
+    dxMember: new Map(),
+    layers: new Map(),
+  };
+  for (const rule of lt.rules) {
+    const a = rule.action;
+    const line = rule.scope === "line";
+    ft.rules.push({
+      when: compileCond(rule.when, ft),
+      line,
+      actionSet: a.k === "require-codes" || a.k === "forbid-codes" || a.k === "limit" ? setId(ft, a.set) : -1,
+      onSet: (a.k === "require-modifier" || a.k === "forbid-modifier") && a.on !== undefined ? setId(ft, a.on) : -1,
+      actionDx: a.k === "require-dx" ? dxId(ft, a.set) : -1,
+      cases: a.k === "select" ? a.cases.map((c) => compileCond(c.when, ft)) : null,
+      subjectSet: line ? setId(ft, rule.subject ?? rule.triggers) : -1,
+    });
+  }
+  for (const layer of lt.layers.values()) {
+    const members = lt.table.layers[layer.name]?.rules ?? [];
+    ft.layers.set(layer, {
+      bySlot: [],
+      lineScope: members.filter((r) => lt.rules[r]?.scope === "line"),
+      hasRules: layer.always.length > 0 || layer.hasByCode || layer.ranges.points.length > 0,
+    });
+  }
+  return ft;
+}
+
+function fastLayer(ft: FastTable, layer: LoadedLayer): FastLayer {
+  let fl = ft.layers.get(layer);
+  if (fl === undefined) {
+    fl = { bySlot: [], lineScope: [], hasRules: layer.always.length > 0 || layer.hasByCode || layer.ranges.points.length > 0 };
+    ft.layers.set(layer, fl);
+  }
+  return fl;
+}
+
+/** The membership vector of a code in the interned code sets. */
+function memberOf(ft: FastTable, slot: number, code: string): Uint8Array {
+  let m = slot >= 0 ? ft.memberBySlot[slot] : undefined;
+  if (m === undefined) {
+    m = new Uint8Array(ft.sets.length);
+    for (let i = 0; i < ft.sets.length; i++) if (inRanges(ft.sets[i], code)) m[i] = 1;
+    if (slot >= 0) ft.memberBySlot[slot] = m;
+  }
+  return m;
+}
+
+/** The membership vector of a normalized diagnosis in the interned dx sets. */
+function dxMemberOf(ft: FastTable, dx: string): Uint8Array {
+  let m = ft.dxMember.get(dx);
+  if (m === undefined) {
+    m = new Uint8Array(ft.dxSets.length);
+    for (let i = 0; i < ft.dxSets.length; i++) if (inDxSet(ft.dxSets[i], dx)) m[i] = 1;
+    if (ft.dxMember.size >= DX_CACHE_MAX) ft.dxMember.clear();
+    ft.dxMember.set(dx, m);
+  }
+  return m;
+}
+
+/** A code's per-layer facts (cached by slot; a code without the procedure shape is not cached). */
+function slotInfo(x: Ctx, code: string, id: number): SlotInfo {
+  const slot = codeSlot(code);
+  const fl = x.fastLayer;
+  let info = slot >= 0 ? fl.bySlot[slot] : undefined;
+  if (info !== undefined) return info;
+  const lt = x.lt;
+  const layer = x.layer;
+  const ft = x.fast;
+  const member = memberOf(ft, slot, code);
+  const cands: number[] = [];
+  if (id >= 0) {
+    const exact = layer.byCodeId[id];
+    if (exact !== undefined) for (const r of exact) if (!cands.includes(r)) cands.push(r);
+  }
+  if (layer.ranges.points.length > 0) for (const r of rulesInRanges(layer.ranges, code)) if (!cands.includes(r)) cands.push(r);
+  const lineRules: number[] = [];
+  for (const r of fl.lineScope) if (member[ft.rules[r].subjectSet] !== 0) lineRules.push(r);
+  info = { cands: Int32Array.from(cands), lineRules: Int32Array.from(lineRules), member };
+  if (slot >= 0) fl.bySlot[slot] = info;
+  return info;
+}
+
+function cmpFn(op: Op, n: number): (a: number) => boolean {
   switch (op) {
     case ">":
-      return a > b;
+      return (a) => a > n;
     case ">=":
-      return a >= b;
+      return (a) => a >= n;
     case "<":
-      return a < b;
+      return (a) => a < n;
     case "<=":
-      return a <= b;
+      return (a) => a <= n;
     case "=":
-      return a === b;
+      return (a) => a === n;
     case "!=":
-      return a !== b;
+      return (a) => a !== n;
     default: {
       const never: never = op;
       return never;
@@ -113,113 +329,139 @@ function cmp(a: number, op: Op, b: number): boolean {
   }
 }
 
-function includesStr(list: readonly string[], s: string): boolean {
-  for (let i = 0; i < list.length; i++) if (list[i] === s) return true;
-  return false;
-}
-
-/** Whether line `l` points to a dx of the set (a line without pointers relates to every dx). */
-function pointsTo(x: Ctx, l: number, set: DxSet): boolean {
-  const ptrs = x.lines[l].dxPointers;
-  if (ptrs === undefined) {
-    for (let i = 0; i < x.dx.length; i++) if (inDxSet(set, x.dx[i])) return true;
-    return false;
-  }
-  for (let i = 0; i < ptrs.length; i++) if (inDxSet(set, x.dx[ptrs[i] - 1])) return true;
-  return false;
-}
-
 /**
- * Evaluates a condition in the context. With `collect`, the lines matched by `has`/`count`
- * atoms that hold are pushed to `x.subject`; an `or` keeps the lines of the branches that hold
- * (and evaluates them all), `not` never collects.
+ * Compiles a condition to a closure with the semantics of docs/semantics.md "Conditions": set
+ * membership by interned set number, comparisons specialised by operator.
  */
-function evalCond(c: TCond, x: Ctx, collect: boolean): boolean {
+function compileCond(c: TCond, ft: FastTable): CondFn {
   switch (c.k) {
     case "true":
-      return true;
+      return () => true;
     case "and": {
-      const args = c.args;
-      for (let i = 0; i < args.length; i++) if (!evalCond(args[i], x, collect)) return false;
-      return true;
+      const args = c.args.map((a) => compileCond(a, ft));
+      return (x, collect) => {
+        for (let i = 0; i < args.length; i++) if (!args[i](x, collect)) return false;
+        return true;
+      };
     }
     case "or": {
-      const args = c.args;
-      let any = false;
-      for (let i = 0; i < args.length; i++) {
-        const mark = x.subjectLen;
-        if (evalCond(args[i], x, collect)) {
-          if (!collect) return true;
-          any = true;
-        } else x.subjectLen = mark;
-      }
-      return any;
+      const args = c.args.map((a) => compileCond(a, ft));
+      return (x, collect) => {
+        let any = false;
+        for (let i = 0; i < args.length; i++) {
+          const mark = x.subjectLen;
+          if (args[i](x, collect)) {
+            if (!collect) return true;
+            any = true;
+          } else x.subjectLen = mark;
+        }
+        return any;
+      };
     }
-    case "not":
-      return !evalCond(c.arg, x, false);
+    case "not": {
+      const arg = compileCond(c.arg, ft);
+      return (x) => !arg(x, false);
+    }
     case "has": {
-      const g = x.group;
-      let found = false;
-      for (let i = 0; i < g.length; i++) {
-        const l = g[i];
-        const line = x.lines[l];
-        if (!inRanges(c.set, line.code)) continue;
-        if (c.units !== undefined && !cmp(line.units, c.units[0], c.units[1])) continue;
-        if (c.mod !== undefined && !hasAnyModifier(line.modifiers, c.mod)) continue;
-        if (c.noMod !== undefined && hasAnyModifier(line.modifiers, c.noMod)) continue;
-        if (c.dx !== undefined && !pointsTo(x, l, c.dx)) continue;
-        if (c.noDx !== undefined && pointsTo(x, l, c.noDx)) continue;
-        if (!collect) return true;
-        found = true;
-        x.subject[x.subjectLen++] = l;
-      }
-      return found;
+      const sid = setId(ft, c.set);
+      const units = c.units === undefined ? null : cmpFn(c.units[0], c.units[1]);
+      const mod = c.mod ?? null;
+      const noMod = c.noMod ?? null;
+      const dx = c.dx === undefined ? -1 : dxId(ft, c.dx);
+      const noDx = c.noDx === undefined ? -1 : dxId(ft, c.noDx);
+      return (x, collect) => {
+        const g = x.group;
+        const member = x.member;
+        let found = false;
+        for (let i = 0; i < g.length; i++) {
+          const l = g[i];
+          if (member[l][sid] === 0) continue;
+          const line = x.lines[l];
+          if (units !== null && !units(line.units)) continue;
+          if (mod !== null && !hasAnyModifier(line.modifiers, mod)) continue;
+          if (noMod !== null && hasAnyModifier(line.modifiers, noMod)) continue;
+          if (dx >= 0 && !pointsTo(x, l, dx)) continue;
+          if (noDx >= 0 && pointsTo(x, l, noDx)) continue;
+          if (!collect) return true;
+          found = true;
+          x.subject[x.subjectLen++] = l;
+        }
+        return found;
+      };
     }
     case "count": {
-      const g = x.group;
-      let total = 0;
-      for (let i = 0; i < g.length; i++) {
-        const line = x.lines[g[i]];
-        if (inRanges(c.set, line.code)) total += line.units;
-      }
-      const holds = cmp(total, c.op, c.n);
-      if (holds && collect) {
-        for (let i = 0; i < g.length; i++) if (inRanges(c.set, x.lines[g[i]].code)) x.subject[x.subjectLen++] = g[i];
-      }
-      return holds;
+      const sid = setId(ft, c.set);
+      const test = cmpFn(c.op, c.n);
+      return (x, collect) => {
+        const g = x.group;
+        const member = x.member;
+        let total = 0;
+        for (let i = 0; i < g.length; i++) if (member[g[i]][sid] !== 0) total += x.lines[g[i]].units;
+        const holds = test(total);
+        if (holds && collect) {
+          for (let i = 0; i < g.length; i++) if (member[g[i]][sid] !== 0) x.subject[x.subjectLen++] = g[i];
+        }
+        return holds;
+      };
     }
     case "dx": {
-      if (c.scope === "line") return x.cur >= 0 && pointsTo(x, x.cur, c.set);
-      for (let i = 0; i < x.dx.length; i++) if (inDxSet(c.set, x.dx[i])) return true;
-      return false;
+      const d = dxId(ft, c.set);
+      if (c.scope === "line") return (x) => x.cur >= 0 && pointsTo(x, x.cur, d);
+      return (x) => {
+        for (let i = 0; i < x.dxm.length; i++) if (x.dxm[i][d] !== 0) return true;
+        return false;
+      };
     }
-    case "mod":
-      return x.cur >= 0 && hasAnyModifier(x.lines[x.cur].modifiers, c.set);
-    case "units":
-      return x.cur >= 0 && cmp(x.lines[x.cur].units, c.op, c.n);
-    case "age":
-      return x.birthDay !== null && cmp(ageOn(x.birthDay, x.day), c.op, c.n);
+    case "mod": {
+      const set = c.set;
+      return (x) => x.cur >= 0 && hasAnyModifier(x.lines[x.cur].modifiers, set);
+    }
+    case "units": {
+      const test = cmpFn(c.op, c.n);
+      return (x) => x.cur >= 0 && test(x.lines[x.cur].units);
+    }
+    case "age": {
+      const test = cmpFn(c.op, c.n);
+      return (x) => x.birthDay !== null && test(ageOn(x.birthDay, x.day));
+    }
     case "sex": {
-      const sex = x.claim.patient?.sex;
-      return sex !== undefined && includesStr(c.values, sex);
+      const values = c.values;
+      return (x) => {
+        const sex = x.claim.patient?.sex;
+        return sex !== undefined && includesStr(values, sex);
+      };
     }
     case "pos": {
-      const pos = x.claim.placeOfService;
-      return pos !== undefined && includesStr(c.values, pos);
+      const values = c.values;
+      return (x) => {
+        const pos = x.claim.placeOfService;
+        return pos !== undefined && includesStr(values, pos);
+      };
     }
-    case "payer":
-      return includesStr(c.values, x.payer);
-    case "dos":
-      return cmp(x.day, c.op, c.day);
+    case "payer": {
+      const values = c.values;
+      return (x) => includesStr(values, x.payer);
+    }
+    case "dos": {
+      const test = cmpFn(c.op, c.day);
+      return (x) => test(x.day);
+    }
     case "fact": {
-      if (x.cur < 0) return false;
-      const v = x.lines[x.cur].facts?.[c.name];
-      return v !== undefined && cmp(v, c.op, c.n);
+      const name = c.name;
+      const test = cmpFn(c.op, c.n);
+      return (x) => {
+        if (x.cur < 0) return false;
+        const v = x.lines[x.cur].facts?.[name];
+        return v !== undefined && test(v);
+      };
     }
     case "site": {
-      if (x.cur < 0) return false;
-      const site = x.lines[x.cur].facts?.site;
-      return site !== undefined && includesStr(c.values, site.toLowerCase());
+      const values = c.values;
+      return (x) => {
+        if (x.cur < 0) return false;
+        const site = x.lines[x.cur].facts?.site;
+        return site !== undefined && includesStr(values, site.toLowerCase());
+      };
     }
     default: {
       const never: never = c;
@@ -241,10 +483,11 @@ function toLineNumbers(lines: readonly number[]): number[] {
   return out;
 }
 
-function groupLinesIn(x: Ctx, set: CodeRanges): number[] {
+/** The group's lines whose code is in interned set `sid`. */
+function groupLinesIn(x: Ctx, sid: number): number[] {
   const out: number[] = [];
   const g = x.group;
-  for (let i = 0; i < g.length; i++) if (inRanges(set, x.lines[g[i]].code)) out.push(g[i]);
+  for (let i = 0; i < g.length; i++) if (x.member[g[i]][sid] !== 0) out.push(g[i]);
   return out;
 }
 
@@ -261,45 +504,45 @@ function emitRule(x: Ctx, rule: TRule, lines0: readonly number[], related0?: rea
 }
 
 /** Runs a rule's action on its subject lines (0-based, sorted, distinct). */
-function applyAction(x: Ctx, rule: TRule, subject: number[]): void {
+function applyAction(x: Ctx, rule: TRule, fr: FastRule, subject: number[]): void {
   const a = rule.action;
   switch (a.k) {
     case "require-codes": {
       const g = x.group;
-      for (let i = 0; i < g.length; i++) if (inRanges(a.set, x.lines[g[i]].code)) return;
+      for (let i = 0; i < g.length; i++) if (x.member[g[i]][fr.actionSet] !== 0) return;
       emitRule(x, rule, subject);
       return;
     }
     case "require-modifier": {
-      const targets = a.on !== undefined ? groupLinesIn(x, a.on) : subject;
+      const targets = fr.onSet >= 0 ? groupLinesIn(x, fr.onSet) : subject;
       for (const t of targets) if (!hasAnyModifier(x.lines[t].modifiers, a.set)) emitRule(x, rule, [t]);
       return;
     }
     case "require-dx": {
       if (subject.length === 0) {
         // No code atom chose lines: the requirement is on the claim's diagnoses.
-        for (let i = 0; i < x.dx.length; i++) if (inDxSet(a.set, x.dx[i])) return;
+        for (let i = 0; i < x.dxm.length; i++) if (x.dxm[i][fr.actionDx] !== 0) return;
         emitRule(x, rule, subject);
         return;
       }
-      for (const s of subject) if (!pointsTo(x, s, a.set)) emitRule(x, rule, [s]);
+      for (const s of subject) if (!pointsTo(x, s, fr.actionDx)) emitRule(x, rule, [s]);
       return;
     }
     case "forbid-codes": {
       const g = x.group;
       for (let i = 0; i < g.length; i++) {
         const l = g[i];
-        if (inRanges(a.set, x.lines[l].code) && !subject.includes(l)) emitRule(x, rule, [l], subject);
+        if (x.member[l][fr.actionSet] !== 0 && !subject.includes(l)) emitRule(x, rule, [l], subject);
       }
       return;
     }
     case "forbid-modifier": {
-      const targets = a.on !== undefined ? groupLinesIn(x, a.on) : subject;
+      const targets = fr.onSet >= 0 ? groupLinesIn(x, fr.onSet) : subject;
       for (const t of targets) if (hasAnyModifier(x.lines[t].modifiers, a.set)) emitRule(x, rule, [t]);
       return;
     }
     case "limit": {
-      const ls = groupLinesIn(x, a.set);
+      const ls = groupLinesIn(x, fr.actionSet);
       if (a.per === "line") {
         for (const l of ls) if (x.lines[l].units > a.max) emitRule(x, rule, [l]);
         return;
@@ -316,12 +559,14 @@ function applyAction(x: Ctx, rule: TRule, subject: number[]): void {
     case "select": {
       const targets = rule.scope === "line" ? [x.cur] : subject;
       const saved = x.cur;
+      const cases = fr.cases as CondFn[];
       for (const t of targets) {
         if (t < 0) continue;
         x.cur = t;
-        for (const c of a.cases) {
-          if (evalCond(c.when, x, false)) {
-            if (c.code !== x.lines[t].code) emitRule(x, rule, [t], undefined, c.code);
+        for (let k = 0; k < cases.length; k++) {
+          if (cases[k](x, false)) {
+            const code = a.cases[k].code;
+            if (code !== x.lines[t].code) emitRule(x, rule, [t], undefined, code);
             break;
           }
         }
@@ -343,9 +588,10 @@ function missingNote(x: Ctx, rule: TRule, field: string): void {
 }
 
 /**
- * The rules that can fire in the group, into `x.lt.scratch.cands`; returns how many: indexed by
- * the group's codes, by the ranges holding them, and `always`. Duplicates are skipped with the
- * epoch marks, so no set is allocated.
+ * The rules that can fire in the group, into `x.lt.scratch.cands`; returns how many: for each
+ * distinct code, the rules its index entry and the ranges holding it name (cached per code in
+ * SlotInfo.cands), and `always`. Duplicates are skipped with the epoch marks, so no set is
+ * allocated; `mark[r] === epoch` afterwards says "r is a candidate of this group".
  */
 function candidates(x: Ctx): number {
   const lt = x.lt;
@@ -356,26 +602,27 @@ function candidates(x: Ctx): number {
     s.mark.fill(0);
     s.epoch = 1;
   }
+  const mark = s.mark;
+  const epoch = s.epoch;
+  const out = s.cands;
   let n = 0;
-  const layer = x.layer;
-  for (let i = 0; i < x.codes.length; i++) {
-    const id = x.codeIdx[i];
-    if (id >= 0) {
-      const exact = layer.byCodeId[id];
-      if (exact !== undefined) n = collectCandidate(lt, exact, n);
+  const infos = x.codeInfo;
+  for (let i = 0; i < infos.length; i++) {
+    const list = infos[i].cands;
+    for (let k = 0; k < list.length; k++) {
+      const r = list[k];
+      if (mark[r] !== epoch) {
+        mark[r] = epoch;
+        out[n++] = r;
+      }
     }
-    if (layer.ranges.points.length > 0) n = collectCandidate(lt, rulesInRanges(layer.ranges, x.codes[i]), n);
   }
-  return collectCandidate(lt, layer.always, n);
-}
-
-function collectCandidate(lt: LoadedTable, list: readonly number[], n: number): number {
-  const s = lt.scratch;
-  for (let i = 0; i < list.length; i++) {
-    const r = list[i];
-    if (s.mark[r] !== s.epoch) {
-      s.mark[r] = s.epoch;
-      s.cands[n++] = r;
+  const always = x.layer.always;
+  for (let k = 0; k < always.length; k++) {
+    const r = always[k];
+    if (mark[r] !== epoch) {
+      mark[r] = epoch;
+      out[n++] = r;
     }
   }
   return n;
@@ -383,41 +630,52 @@ function collectCandidate(lt: LoadedTable, list: readonly number[], n: number): 
 
 function runRules(x: Ctx): void {
   const lt = x.lt;
-  const layer = x.layer;
-  if (layer.always.length === 0 && !layer.hasByCode && layer.ranges.points.length === 0) return;
+  if (!x.fastLayer.hasRules) return;
   const count = candidates(x);
   const cands = lt.scratch.cands;
   const claim = x.claim;
+  const day = x.day;
+  const fast = x.fast.rules;
+  // Claim-scope rules once per group; the missing-field notes of every candidate in its window.
   for (let ci = 0; ci < count; ci++) {
     const r = cands[ci];
     const info = lt.ruleInfo[r];
-    if (x.day < info.from || x.day > info.until) continue;
+    if (day < info.from || day > info.until) continue;
     const rule = lt.rules[r];
     if (info.needsBirthDate && x.birthDay === null) missingNote(x, rule, "patient.birthDate");
     if (info.needsSex && claim.patient?.sex === undefined) missingNote(x, rule, "patient.sex");
     if (info.needsPos && claim.placeOfService === undefined) missingNote(x, rule, "placeOfService");
-    if (rule.scope === "line") {
-      const subj = rule.subject ?? rule.triggers;
-      const g = x.group;
-      for (let i = 0; i < g.length; i++) {
-        const l = g[i];
-        if (!inRanges(subj, x.lines[l].code)) continue;
-        x.cur = l;
-        x.subjectLen = 0;
-        if (evalCond(rule.when, x, false)) applyAction(x, rule, [l]);
-      }
-      x.cur = -1;
-    } else {
-      x.cur = -1;
-      x.subjectLen = 0;
-      if (evalCond(rule.when, x, true)) {
-        const subject: number[] = [];
-        for (let i = 0; i < x.subjectLen; i++) if (!subject.includes(x.subject[i])) subject.push(x.subject[i]);
-        subject.sort((a, b) => a - b);
-        applyAction(x, rule, subject);
-      }
+    const fr = fast[r];
+    if (fr.line) continue;
+    x.cur = -1;
+    x.subjectLen = 0;
+    if (fr.when(x, true)) {
+      const subject: number[] = [];
+      for (let i = 0; i < x.subjectLen; i++) if (!subject.includes(x.subject[i])) subject.push(x.subject[i]);
+      subject.sort((a, b) => a - b);
+      applyAction(x, rule, fr, subject);
     }
   }
+  // Line-scope rules: on each line whose code is in the rule's subject, when the rule is a
+  // candidate of the group and in its window (the per-code list saves testing every rule).
+  const mark = lt.scratch.mark;
+  const epoch = lt.scratch.epoch;
+  const g = x.group;
+  for (let i = 0; i < g.length; i++) {
+    const l = g[i];
+    const list = x.codeInfo[x.codes.indexOf(x.lines[l].code)].lineRules;
+    for (let k = 0; k < list.length; k++) {
+      const r = list[k];
+      if (mark[r] !== epoch) continue;
+      const info = lt.ruleInfo[r];
+      if (day < info.from || day > info.until) continue;
+      const fr = fast[r];
+      x.cur = l;
+      x.subjectLen = 0;
+      if (fr.when(x, false)) applyAction(x, lt.rules[r], fr, [l]);
+    }
+  }
+  x.cur = -1;
 }
 
 /** Whether a table-edit id is disabled in the layer (exact id or `prefix.*`). */
@@ -751,6 +1009,11 @@ const X: Ctx = {
   codes: [],
   codeIdx: [],
   codeLines: [],
+  fast: null as unknown as FastTable,
+  fastLayer: null as unknown as FastLayer,
+  member: [],
+  codeInfo: [],
+  dxm: [],
   cur: -1,
   subject: [],
   subjectLen: 0,
@@ -775,11 +1038,20 @@ function runGroup(x: Ctx, group: number[], dayOfService: number): void {
     } else codeLines[j].push(l);
   }
   const codeIdx: number[] = [];
+  const codeInfo: SlotInfo[] = [];
   const bySlot = x.lt.codeIdBySlot;
-  // Claim codes passed the schema's code pattern, so codeSlot is never -1 here.
-  for (let j = 0; j < codes.length; j++) codeIdx.push(bySlot[codeSlot(codes[j])]);
+  for (let j = 0; j < codes.length; j++) {
+    const slot = codeSlot(codes[j]);
+    const id = slot < 0 ? -1 : bySlot[slot];
+    codeIdx.push(id);
+    const info = slotInfo(x, codes[j], id);
+    codeInfo.push(info);
+    const ls = codeLines[j];
+    for (let k = 0; k < ls.length; k++) x.member[ls[k]] = info.member;
+  }
   x.codes = codes;
   x.codeIdx = codeIdx;
+  x.codeInfo = codeInfo;
   x.codeLines = codeLines;
   x.group = group;
   x.day = dayOfService;
@@ -802,13 +1074,23 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
     findings.push(runtimeNote(UNKNOWN_PAYER_RULE, "coverage", "info", unknownPayerMessage(payer, layer.name)));
   }
   const x = X;
+  const fast = fastTable(lt);
   const dx: string[] = [];
+  const dxm: Uint8Array[] = [];
   const diagnoses = claim.diagnoses;
-  for (let i = 0; i < diagnoses.length; i++) dx.push(normalizeDx(diagnoses[i]));
+  for (let i = 0; i < diagnoses.length; i++) {
+    const d = normalizeDx(diagnoses[i]);
+    dx.push(d);
+    dxm.push(dxMemberOf(fast, d));
+  }
   const birth = claim.patient?.birthDate;
   const lines = claim.lines;
   x.lt = lt;
   x.layer = layer;
+  x.fast = fast;
+  x.fastLayer = fastLayer(fast, layer);
+  x.dxm = dxm;
+  x.member = [];
   x.claim = claim;
   x.lines = lines;
   x.dx = dx;
@@ -853,6 +1135,9 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.codes = [];
   x.codeIdx = [];
   x.codeLines = [];
+  x.codeInfo = [];
+  x.member = [];
+  x.dxm = [];
   x.findings = [];
   x.addonsWithPrimaries = [];
   sortFindings(findings);
