@@ -57,12 +57,18 @@ interface Best {
   generated: boolean;
   /** The claim's verdict differs too: such a witness tells more, so it is preferred. */
   verdictChanged: boolean;
+  /** The highest severity of the rule's findings on either side (an error tells more than a note). */
+  level: number;
 }
 
-/** Whether witness `x` is a better choice than `y`: generated (it will be shrunk), then verdict changed, then smaller. */
+/**
+ * Whether witness `x` is a better choice than `y`: generated (it will be shrunk), then the
+ * verdict changed because of the rule, then the rule's findings are more severe, then smaller.
+ */
 function better(x: Best, y: Best): boolean {
   if (x.generated !== y.generated) return x.generated;
   if (x.verdictChanged !== y.verdictChanged) return x.verdictChanged;
+  if (x.level !== y.level) return x.level > y.level;
   return x.size < y.size;
 }
 
@@ -128,10 +134,15 @@ class Evaluator {
  * Removes one part of a claim at a time while the rule's change of kind `kind` stays (and the
  * verdict change, when the claim had one).
  */
-function shrink(ev: Evaluator, claim: Claim, rule: string, kind: BehaviourKind, verdictChanged: boolean): Claim {
+function shrink(ev: Evaluator, claim: Claim, rule: string, kind: BehaviourKind, verdictChanged: boolean, minLevel: number): Claim {
   const keeps = (c: Claim): boolean => {
     const r = ev.both(c);
-    return r !== undefined && ruleDifferences(r[0], r[1]).get(rule) === kind && (!verdictChanged || contributes(r[0], r[1], rule));
+    return (
+      r !== undefined &&
+      ruleDifferences(r[0], r[1]).get(rule) === kind &&
+      (!verdictChanged || contributes(r[0], r[1], rule)) &&
+      Math.max(level(r[0].findings, rule), level(r[1].findings, rule)) >= minLevel
+    );
   };
   let cur = cloneClaim(claim);
   const attempts = (c: Claim): Claim[] => {
@@ -255,7 +266,7 @@ function record(acc: Map<string, Acc>, counts: ClaimCounts, claim: Claim, r: [Cl
     (generated ? x.generated : x.corpus)[kind]++;
     const decisive = verdictChanged && contributes(a, b, rule);
     if (decisive) x.verdictChanged[generated ? "generated" : "corpus"]++;
-    const cand: Best = { claim, from, size: size(claim), generated, verdictChanged: decisive };
+    const cand: Best = { claim, from, size: size(claim), generated, verdictChanged: decisive, level: Math.max(level(a.findings, rule), level(b.findings, rule)) };
     const best = x.best.get(kind);
     if (!best || better(cand, best)) x.best.set(kind, cand);
   }
@@ -406,7 +417,15 @@ export async function searchBehaviour(base: Side, head: Side, ch: Changes, opts:
         }
       }
     }
-    const ctx: GenContext = { billable, billableSet: new Set(billable), defaultLayer: head.table.defaultLayer, rng: seededRandom(opts.seed ?? 1), addonsOf, primariesOf };
+    const ctx: GenContext = {
+      billable,
+      billableSet: new Set(billable),
+      defaultLayer: head.table.defaultLayer,
+      rng: seededRandom(opts.seed ?? 1),
+      addonsOf,
+      primariesOf,
+      allRules: [...base.table.rules, ...head.table.rules],
+    };
     const { targets, sampled } = targetsOf(base.table, head.table, ch, opts.maxRowsPerTable ?? 200);
     report.targets = {
       rules: targets.filter((t) => t.kind === "rule").length,
@@ -469,7 +488,7 @@ export async function searchBehaviour(base: Side, head: Side, ch: Changes, opts:
     for (const kind of ["now-fires", "no-longer-fires", "changes"] as const) {
       const best = x.best.get(kind);
       if (!best) continue;
-      const claim = best.generated ? shrink(ev, best.claim, x.rule, kind, best.verdictChanged) : best.claim;
+      const claim = best.generated ? shrink(ev, best.claim, x.rule, kind, best.verdictChanged, best.level) : best.claim;
       const r = ev.both(claim)!;
       const mine = (res: ClaimResult) => res.findings.filter((f) => f.rule === x.rule);
       witnesses.push({ kind, claim, from: best.from, before: { verdict: r[0].verdict, findings: mine(r[0]) }, after: { verdict: r[1].verdict, findings: mine(r[1]) } });

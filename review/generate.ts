@@ -46,6 +46,11 @@ export interface GenContext {
   addonsOf?: Map<string, string[]>;
   /** Add-on code → its listed primaries (the same rows, the other way). */
   primariesOf?: Map<string, string[]>;
+  /**
+   * Every rule of both tables. The diagnoses other rules want on the same codes join the pool,
+   * so that some claims satisfy them: a change then shows in the verdict, not only in findings.
+   */
+  allRules?: TRule[];
 }
 
 /** The date claims default to when no window says otherwise (the shipped rule tests use it). */
@@ -469,6 +474,18 @@ export function rulePools(ctx: GenContext, versions: readonly TRule[]): Pools {
     }
   }
   addAll(p.modifiers, COMMON_MODIFIERS.filter((m) => !p.modifiers.includes(m)).slice(0, 2));
+  // The diagnoses the other rules on these codes ask for (one member each).
+  const trig = versions.flatMap((r) => r.subject ?? r.triggers);
+  for (const other of ctx.allRules ?? []) {
+    if (versions.includes(other)) continue;
+    const t = other.subject ?? other.triggers;
+    if (!t.some(([lo, hi]) => trig.some(([a, b]) => lo <= b && a <= hi))) continue;
+    const sets: DxSet[] = [];
+    if (other.action.k === "require-dx") sets.push(other.action.set);
+    for (const a of atoms(other.when)) if (a.k === "dx") sets.push(a.set);
+    for (const set of sets) addAll(p.dx, dxMembers(ctx, set, 1));
+    if (p.dx.length > 16) break;
+  }
   p.codes = p.codes.slice(0, 60);
   return p;
 }

@@ -109,6 +109,16 @@ export const FIXES: Record<string, CodeDoc> = {
     what: "a test attribute given twice (a second `claim` line, or `units`/`dos`/… twice on one line)",
     fix: "Keep one of them. A test block has one `claim` line; each `line` gives each attribute once.",
   },
+  DR1009: {
+    severity: "error",
+    what: "a rule file larger than 16 MiB characters (not parsed)",
+    fix: "Split the rules over several files. Bulk CMS data does not belong in rule text: load it with `ptp`, `mue` or `aoc` lines from its data file.",
+  },
+  DR1010: {
+    severity: "error",
+    what: "a file that is not UTF-8 text: a NUL character (a binary file) or bytes that are not valid UTF-8 (not parsed)",
+    fix: "Check that the right file is named, and save it as UTF-8 (an editor's Latin-1 or Windows-1252 encoding is the usual cause).",
+  },
   DR1999: {
     severity: "error",
     what: "an internal error in the parser or the formatter (a bug)",
