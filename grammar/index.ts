@@ -10,6 +10,8 @@
  * - DR1006 `ruleset` not first in the file, or given twice
  * - DR1007 an unknown escape in a string
  * - DR1008 a test attribute given twice
+ * - DR1009 a rule file larger than {@link MAX_RULE_FILE_CHARS} characters (not parsed)
+ * - DR1010 not UTF-8 text: a NUL character (a binary file) or bytes that were not valid UTF-8 (not parsed)
  * - DR1999 an internal error (a bug: please report it)
  */
 import { EOF, type ILexingError, type IRecognitionException, type IToken } from "chevrotain";
@@ -85,9 +87,54 @@ export function parseRules(text: string, file: string): ParseResult {
   }
 }
 
+/**
+ * The largest rule file parsed: 16 Mi characters, about 300,000 one-line rules. Past it the
+ * parser's tokens alone would take gigabytes; bulk CMS data belongs in data files.
+ */
+export const MAX_RULE_FILE_CHARS = 16 * 1024 * 1024;
+
+/** DR1009 / DR1010 for text that is not parsed at all (too large, binary, not UTF-8), else null. */
+function unparseable(text: string, file: string): Diagnostic | null {
+  if (text.length > MAX_RULE_FILE_CHARS) {
+    const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+    return {
+      code: "DR1009",
+      severity: "error",
+      message: `the rule file has ${text.length} characters (${mb(text.length)}): rule files are limited to ${mb(MAX_RULE_FILE_CHARS)}`,
+      span: { file, start: 0, end: 0 },
+      hint: "split the rules over several files, and load bulk CMS tables with `ptp`, `mue` or `aoc` lines from their data files",
+    };
+  }
+  const nul = text.indexOf("\u0000");
+  if (nul >= 0) {
+    return {
+      code: "DR1010",
+      severity: "error",
+      message: "the file holds a NUL character: it looks like a binary file, not rule text",
+      span: { file, start: nul, end: nul + 1 },
+      hint: "rule files are UTF-8 text: check that the right file is named",
+    };
+  }
+  const bad = text.indexOf("\uFFFD");
+  if (bad >= 0) {
+    return {
+      code: "DR1010",
+      severity: "error",
+      message: "the file holds bytes that are not valid UTF-8 (read as U+FFFD)",
+      span: { file, start: bad, end: bad + 1 },
+      hint: "save the file as UTF-8 (an editor's \"Latin-1\" or \"Windows-1252\" encoding is the usual cause)",
+    };
+  }
+  return null;
+}
+
 function parseOrThrow(text: string, file: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const span = (start: number, end: number): Span => ({ file, start, end });
+  const refused = unparseable(text, file);
+  if (refused !== null) {
+    return { ast: { kind: "file", path: file, items: [], span: span(0, text.length) }, diagnostics: [refused], comments: [] };
+  }
 
   const lexed = ruleLexer().tokenize(text);
   for (const error of lexed.errors) diagnostics.push(lexingDiagnostic(error, text, file));

@@ -14,7 +14,10 @@ import { duplicateIdMessage, sortFindings, verdictOf } from "./findings.ts";
 import { capErrors, invalidUtf8Error, normalizeClaim } from "./input.ts";
 
 export { loadTable } from "./load.ts";
-export type { LoadedTable, LoadTableResult, TableError } from "./load.ts";
+export type { LoadedTable, LoadTableOptions, LoadTableResult, TableError } from "./load.ts";
+export { createEngine } from "./engine.ts";
+export type { Engine, EngineSnapshot, SwapResult } from "./engine.ts";
+export { sha256Hex } from "./integrity.ts";
 export { FORMAT_VERSION } from "./table.ts";
 export type * from "./types.ts";
 export type * from "./table.ts";

@@ -20,7 +20,7 @@ function checkInvariants(text: string): ParseResult {
   const { ast, diagnostics } = result!;
   expect(diagnostics.filter((d) => d.code === "DR1999")).toEqual([]);
   for (const d of diagnostics) {
-    expect(d.code).toMatch(/^DR100[1-8]$/);
+    expect(d.code).toMatch(/^DR10(0[1-9]|10)$/);
     expect(d.severity).toBe("error");
     expect(d.message).not.toMatch(/[\r\n]/);
     expect(d.message).toMatch(/^[a-z`]/);
