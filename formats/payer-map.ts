@@ -37,21 +37,29 @@ export interface PayerFacts {
   payerName?: string;
 }
 
+/**
+ * An own entry of a map, never an inherited one: a payer named `constructor` or `__proto__`
+ * must not find `Object.prototype`'s members.
+ */
+function own(map: Readonly<Record<string, string>>, key: string): string | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
 /** The layer for a claim's payer, or undefined when the claim says nothing about its payer. */
 export function resolvePayer(map: PayerMap, facts: PayerFacts): string | undefined {
   const id = facts.payerId?.trim();
   const name = facts.payerName?.trim();
   if (id) {
-    const hit = map.payers[id.toLowerCase()];
+    const hit = own(map.payers, id.toLowerCase());
     if (hit !== undefined) return hit;
   }
   if (name) {
-    const hit = map.payers[name.toLowerCase()];
+    const hit = own(map.payers, name.toLowerCase());
     if (hit !== undefined) return hit;
   }
   const fi = facts.filingIndicator?.trim().toUpperCase();
   if (fi) {
-    const hit = map.claimFilingIndicator[fi];
+    const hit = own(map.claimFilingIndicator, fi);
     if (hit !== undefined) return hit;
   }
   return name || id || undefined;
@@ -74,8 +82,9 @@ export function parsePayerMap(text: string): { ok: true; map: PayerMap } | { ok:
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     return { ok: false, errors: [fail("the payer map must be a JSON object with `claimFilingIndicator` and/or `payers`")] };
   }
-  const cfi: Record<string, string> = { ...DEFAULT_PAYER_MAP.claimFilingIndicator };
-  const payers: Record<string, string> = { ...DEFAULT_PAYER_MAP.payers };
+  // Null-prototype objects: a key `__proto__` is an entry like any other, not the prototype.
+  const cfi: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, DEFAULT_PAYER_MAP.claimFilingIndicator);
+  const payers: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, DEFAULT_PAYER_MAP.payers);
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
     if (key !== "claimFilingIndicator" && key !== "payers") {
       errors.push(fail(`unknown key \`${key}\` in the payer map: expected \`claimFilingIndicator\` or \`payers\``));
