@@ -26,7 +26,8 @@ import { containsCode, single, type RankSet } from "./ranks.ts";
 import { ask, describeId, inLayer, relatedOf, tick, type Reporter } from "./report.ts";
 import type { NamedLine } from "./solver.ts";
 import { flagSet, modifiersOfRule } from "./walk.ts";
-import { checkEvidence, claimOf, run, type Evidence } from "./witness.ts";
+import { checkEvidence, claimOf, claimText, run, type Evidence } from "./witness.ts";
+import type { Claim } from "../../runtime/types.ts";
 
 /** At most this many alternatives of a demand are analysed (`require 11600-11646` is skipped). */
 const MAX_ALTERNATIVES = 8;
@@ -92,7 +93,7 @@ function deniersOf(layer: LayerModel, codeValue: string, self: RuleInfo, opts: {
     if (!containsCode(flagSet(b.t, forms).codes, codeValue)) continue;
     out.push({ id: b.id, at: (l) => ruleAt(b.t, l, forms) });
   }
-  const edits: Edit[] = layer.ptpDenying(codeValue).filter((e) => e.kind === "ptp" && e.rows.some((r) => r[2] === 0));
+  const edits: Edit[] = [...layer.ptpForbidding(codeValue)];
   if (opts.mue) edits.push(...layer.mueOf(codeValue));
   for (const e of edits) out.push({ id: e.id, at: (l) => layer.editAt(e, l, e.kind === "ptp") });
   return out;
@@ -182,11 +183,22 @@ export function checkConflicts(layer: LayerModel, out: Reporter, skip: ReadonlyS
   }
 }
 
+/**
+ * The rules and edits that kept earlier witnesses from being clean, per layer: W must be clean
+ * of every error but A's, so asking that up front for the usual suspects saves rounds.
+ */
+const learnedClean = new WeakMap<LayerModel, string[]>();
+
 function askConflict(layer: LayerModel, r: RuleInfo, d: Demand, q: Question, out: Reporter): void {
-  const clean: string[] = [];
+  let learned = learnedClean.get(layer);
+  if (!learned) learnedClean.set(layer, (learned = []));
+  // W is clean of the deniers too (their denial must be new), and of what spoilt earlier witnesses.
+  const deniers = new Set(q.alts.flatMap((a) => a.deniers.map((x) => x.id)));
+  const clean: string[] = [...new Set([...deniers, ...learned])].filter((id) => id !== r.id);
   const excluded: { alt: number; id: string }[] = [];
   let reported = 0;
-  for (let round = 0; round < MAX_REFINEMENTS + MAX_DENIERS; round++) {
+  let refinements = 0;
+  for (let round = 0; round < MAX_REFINEMENTS + MAX_DENIERS + 1; round++) {
     const f = and(
       inView(and(q.before, ...clean.map((id) => not(layer.errorAny(id)))), q.wView),
       // The denial may use only lines W already has (those A's finding and W's cleanness need):
@@ -207,8 +219,9 @@ function askConflict(layer: LayerModel, r: RuleInfo, d: Demand, q: Question, out
     if (extra.length > 0) {
       // W is denied for another reason: ask again without that reason.
       const fresh = extra.filter((id) => !clean.includes(id));
-      if (fresh.length === 0 || clean.length >= MAX_REFINEMENTS) return;
+      if (fresh.length === 0 || ++refinements > MAX_REFINEMENTS) return;
       clean.push(...fresh);
+      for (const id of fresh) if (!learned.includes(id)) learned.push(id);
       continue;
     }
     const evidence: Evidence[] = [
@@ -246,7 +259,7 @@ function askConflict(layer: LayerModel, r: RuleInfo, d: Demand, q: Question, out
   }
 }
 
-function report(layer: LayerModel, r: RuleInfo, d: Demand, deniers: string[], witness: unknown, evidence: Evidence[], out: Reporter): void {
+function report(layer: LayerModel, r: RuleInfo, d: Demand, deniers: string[], witness: Claim, evidence: Evidence[], out: Reporter): void {
   const what = (() => {
     switch (d.kind) {
       case "add":
@@ -276,7 +289,7 @@ function report(layer: LayerModel, r: RuleInfo, d: Demand, deniers: string[], wi
     related: unique.flatMap((id) => relatedOf(layer, id, `${describeId(layer, id)} denies what ${tick(r.id)} asks for`)),
     hint: byLayer
       ? `ruleset ${tick(layer.name)} denies what the inherited rule asks for: \`override\` or \`disable\` ${tick(r.id)} there if its advice does not apply`
-      : "the witness claim gets the finding; meeting it as asked gets the new denial (see the evidence in `--format json`)",
+      : `witness: ${claimText(witness)} gets the finding; met as asked, the claim is denied (evidence in \`--format json\`)`,
     witness,
     evidence,
     layer: layer.name,

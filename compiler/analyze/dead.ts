@@ -181,24 +181,25 @@ function checkSelectCases(layer: LayerModel, r: RuleInfo, out: Reporter): void {
   void selectCaseAt;
 }
 
-/** DR3004: a window that meets no other rule's window span (the ruleset's). */
+/**
+ * DR3004: the ruleset's window runs from the earliest date any other rule of the layer names as
+ * its start (open when none names one) to the latest date one names as its end (open when one
+ * has none). A rule whose window lies wholly before or after it is almost always a typo in a year.
+ */
 function checkWindows(layer: LayerModel, out: Reporter): void {
   const rules = layer.rules;
   if (rules.length < 2) return;
   for (const r of rules) {
     const others = rules.filter((o) => o !== r);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const o of others) {
-      lo = Math.min(lo, o.t.effective[0] ?? -Infinity);
-      hi = Math.max(hi, o.t.effective[1] ?? Infinity);
-    }
+    const starts = others.map((o) => o.t.effective[0]).filter((d): d is number => d !== null);
+    const lo = starts.length > 0 ? Math.min(...starts) : -Infinity;
+    const hi = others.some((o) => o.t.effective[1] === null) ? Infinity : Math.max(...others.map((o) => o.t.effective[1]!));
     const [a0, a1] = r.t.effective;
     const before = a1 !== null && a1 < lo;
     const after = a0 !== null && a0 > hi;
     if (!before && !after) continue;
     const span = effectiveMeta(r)?.span ?? r.span;
-    const ruleset = before ? `every other rule of ruleset ${tick(layer.name)} starts on ${formatDay(lo)}` : `every other rule of ruleset ${tick(layer.name)} ends by ${formatDay(hi)}`;
+    const ruleset = before ? `no other rule of ruleset ${tick(layer.name)} starts before ${formatDay(lo)}` : `every other rule of ruleset ${tick(layer.name)} ends by ${formatDay(hi)}`;
     out.add("DR3004", "warning", span, `rule ${tick(r.id)} is ${windowText(r.t.effective)}, outside the ruleset's window: ${ruleset}`, {
       rules: [r.id],
       hint: "check the year of the effective window",

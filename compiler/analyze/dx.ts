@@ -14,12 +14,12 @@ import type { IcdList } from "../icd10.ts";
 export class DxRegistry {
   private readonly ids = new Map<string, number>();
   readonly sets: DxSet[] = [];
-  private masks?: { mask: Uint32Array; rep: string; preferred: boolean }[];
+  private masks?: { mask: Uint32Array; rep: string; rank: number }[];
   private readonly projections = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly icd: IcdList,
-    /** Codes to prefer as representatives (the rules' tests use them), normalized. */
+    /** Codes to prefer as representatives (the rules' tests use them, most used first), normalized. */
     private readonly preferred: readonly string[] = [],
   ) {}
 
@@ -49,7 +49,7 @@ export class DxRegistry {
    * registered): a map from each code, and each prefix the sets use, to the sets naming it
    * makes this one pass over the list with a few lookups per code.
    */
-  private build(): { mask: Uint32Array; rep: string; preferred: boolean }[] {
+  private build(): { mask: Uint32Array; rep: string; rank: number }[] {
     if (this.masks) return this.masks;
     const words = Math.max(1, Math.ceil(this.sets.length / 32));
     const by = new Map<string, number[]>();
@@ -57,9 +57,28 @@ export class DxRegistry {
       for (const c of s.codes) (by.get(c) ?? by.set(c, []).get(c)!).push(i);
       for (const p of s.prefixes) (by.get(`${p}*`) ?? by.set(`${p}*`, []).get(`${p}*`)!).push(i);
     });
-    const groups = new Map<string, { mask: Uint32Array; rep: string; preferred: boolean }>();
-    const preferred = new Set(this.preferred);
-    const codes = [...this.icd.billable].sort();
+    const groups = new Map<string, { mask: Uint32Array; rep: string; rank: number }>();
+    // Rank: position in the preferred list (the most used first), then every other code.
+    const rankOf = new Map<string, number>();
+    this.preferred.forEach((c, i) => {
+      if (!rankOf.has(c)) rankOf.set(c, i);
+    });
+    const rank = (c: string): number => rankOf.get(c) ?? Number.MAX_SAFE_INTEGER;
+    // Only codes some set names can have a mask other than all zeros; one more code stands for
+    // the rest (a preferred one when there is one).
+    const candidates = new Set<string>();
+    const all = this.icd.all;
+    for (const s of this.sets) {
+      for (const c of s.codes) if (this.icd.billable.has(c)) candidates.add(c);
+      for (const p of s.prefixes) {
+        for (let i = lowerBound(all, p); i < all.length && all[i]!.startsWith(p); i++) if (this.icd.billable.has(all[i]!)) candidates.add(all[i]!);
+      }
+    }
+    // Codes outside every set all share one mask: the preferred ones, and one more.
+    for (const c of this.preferred) if (this.icd.billable.has(c)) candidates.add(c);
+    const outside = all.find((c) => this.icd.billable.has(c) && !candidates.has(c));
+    if (outside !== undefined) candidates.add(outside);
+    const codes = [...candidates].sort();
     for (const c of codes) {
       const mask = new Uint32Array(words);
       const mark = (ids: number[] | undefined) => {
@@ -69,8 +88,8 @@ export class DxRegistry {
       for (let n = 0; n <= c.length; n++) mark(by.get(`${c.slice(0, n)}*`));
       const key = mask.join(",");
       const g = groups.get(key);
-      if (!g) groups.set(key, { mask, rep: c, preferred: preferred.has(c) });
-      else if (!g.preferred && preferred.has(c)) (g.rep = c), (g.preferred = true);
+      if (!g) groups.set(key, { mask, rep: c, rank: rank(c) });
+      else if (rank(c) < g.rank) (g.rep = c), (g.rank = rank(c));
     }
     this.masks = [...groups.values()];
     return this.masks;
@@ -85,13 +104,13 @@ export class DxRegistry {
     const hit = this.projections.get(key);
     if (hit) return hit;
     const out = new Map<string, string>();
-    const pref = new Set<string>();
-    for (const { mask, rep, preferred } of this.build()) {
+    const best = new Map<string, number>();
+    for (const { mask, rep, rank } of this.build()) {
       let v = "";
       for (const i of ids) v += (mask[i >>> 5]! >>> (i & 31)) & 1 ? "1" : "0";
-      if (!out.has(v) || (preferred && !pref.has(v))) {
+      if (!out.has(v) || rank < best.get(v)!) {
         out.set(v, rep);
-        if (preferred) pref.add(v);
+        best.set(v, rank);
       }
     }
     this.projections.set(key, out);
@@ -102,4 +121,15 @@ export class DxRegistry {
   hasBillable(id: number): boolean {
     return [...this.vectors([id]).keys()].includes("1");
   }
+}
+
+function lowerBound(xs: readonly string[], v: string): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

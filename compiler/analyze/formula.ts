@@ -439,3 +439,64 @@ export function codeSetsOf(f: Formula, out: RankSet[] = []): RankSet[] {
   }
   return out;
 }
+
+/**
+ * A text key of a formula, equal for formulas that differ only in the names of their bound
+ * variables (which the builders number globally), and whether it mentions the payer.
+ */
+export function canonicalKey(f: Formula): { key: string; payer: boolean } {
+  const names = new Map<string, string>();
+  let payer = false;
+  const name = (v: string): string => (v.startsWith("?") ? (names.get(v) ?? v) : v);
+  const view = (v: View): string => `[${v.hide.map(name).join(",")}${v.hideCodes ? `|${v.hideCodes.map(([a, b]) => `${a}-${b}`).join(",")}` : ""}]`;
+  const set = (s: RankSet): string => s.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(",");
+  const go = (g: Formula): string => {
+    switch (g.k) {
+      case "true":
+      case "false":
+        return g.k;
+      case "and":
+      case "or":
+        return `${g.k}(${g.args.map(go).join(";")})`;
+      case "not":
+        return `!${go(g.arg)}`;
+      case "exists":
+      case "forall": {
+        names.set(g.v, `#${names.size}`);
+        return `${g.k === "exists" ? "E" : "A"}${g.noNew ? "!" : ""}${names.get(g.v)}${view(g.view)}(${go(g.body)})`;
+      }
+      case "count":
+        return `count(${set(g.set)}${g.op}${g.n}${view(g.view)}${g.noNew ? "!" : ""})`;
+      case "cdx":
+        return `cdx(${g.set})`;
+      case "dos":
+        return `dos${g.op}${g.day}`;
+      case "payer":
+        payer = true;
+        return `payer(${g.values.join(",")})`;
+      case "sex":
+      case "pos":
+        return `${g.k}(${g.values.join(",")})`;
+      case "age":
+        return `age${g.op}${g.n}`;
+      case "code":
+        return `code(${name(g.l)},${set(g.set)})`;
+      case "units":
+        return `units(${name(g.l)})${g.op}${g.n}`;
+      case "mod":
+        return `mod(${name(g.l)},${g.set.join(",")})`;
+      case "ldx":
+        return `ldx(${name(g.l)},${g.set})`;
+      case "fact":
+        return `${g.name}(${name(g.l)})${g.op}${g.n}`;
+      case "site":
+        return `site(${name(g.l)},${g.values.join(",")})`;
+      default: {
+        const never: never = g;
+        return never;
+      }
+    }
+  };
+  const key = go(f);
+  return { key, payer };
+}

@@ -15,7 +15,7 @@ import { DxRegistry } from "./dx.ts";
 import { aocAt, mueAt, ptpAt, ruleAny, ruleAt, SetForms, type AocRows, type PtpRows } from "./fires.ts";
 import { FALSE, exists, type Formula } from "./formula.ts";
 import { CodePicker } from "./ranks.ts";
-import type { SolverEnv } from "./solver.ts";
+import type { SolveResult, SolverEnv } from "./solver.ts";
 import { dxSetsOfRule } from "./walk.ts";
 
 /** A rule in force in a layer. */
@@ -114,12 +114,32 @@ export class LayerModel {
     return this.disabledIds.has(id) || this.disabledPrefixes.some((p) => id.startsWith(p));
   }
 
+  private readonly denyingCache = new Map<string, Edit[]>();
+  private readonly involvingCache = new Map<string, Edit[]>();
+  private readonly byIdCache = new Map<string, Edit | undefined>();
+
   /** The PTP edits (pairs) that can deny a line of `code` (it is column 2). */
   ptpDenying(code: string): Edit[] {
+    let hit = this.denyingCache.get(code);
+    if (!hit) this.denyingCache.set(code, (hit = this.computeDenying(code)));
+    return hit;
+  }
+
+  /** The PTP edits that deny a line of `code` whatever its modifiers (a row with indicator 0). */
+  ptpForbidding(code: string): Edit[] {
+    let hit = this.forbiddingCache.get(code);
+    if (!hit) this.forbiddingCache.set(code, (hit = this.computeDenying(code, true)));
+    return hit;
+  }
+
+  private readonly forbiddingCache = new Map<string, Edit[]>();
+
+  private computeDenying(code: string, ind0 = false): Edit[] {
     const out: Edit[] = [];
     for (const p of this.ptp) {
       for (const a of p.byCol2.get(code) ?? []) {
         if (a === code) continue;
+        if (ind0 && !p.pairs.get(a)!.get(code)!.some((r) => r.modifier === 0)) continue;
         const id = `${p.idPrefix}.${a}.${code}`;
         if (!this.disabled(id)) out.push({ kind: "ptp", id, a, b: code, rows: ptpRows(p.pairs.get(a)!.get(code)!), src: p });
       }
@@ -129,7 +149,13 @@ export class LayerModel {
 
   /** Every PTP edit (pair) that involves `code` as column 1 or 2. */
   ptpInvolving(code: string): Edit[] {
-    const out = this.ptpDenying(code);
+    let hit = this.involvingCache.get(code);
+    if (!hit) this.involvingCache.set(code, (hit = this.computeInvolving(code)));
+    return hit;
+  }
+
+  private computeInvolving(code: string): Edit[] {
+    const out = [...this.ptpDenying(code)];
     for (const p of this.ptp) {
       for (const [b, rows] of p.pairs.get(code) ?? []) {
         if (b === code) continue;
@@ -162,6 +188,13 @@ export class LayerModel {
 
   /** The edit a finding id names, if it is a table edit of this layer. */
   editById(id: string): Edit | undefined {
+    if (this.byIdCache.has(id)) return this.byIdCache.get(id);
+    const e = this.computeEditById(id);
+    this.byIdCache.set(id, e);
+    return e;
+  }
+
+  private computeEditById(id: string): Edit | undefined {
     for (const p of this.ptp) {
       const head = `${p.idPrefix}.`;
       if (!id.startsWith(head)) continue;
@@ -226,8 +259,8 @@ export class LayerModel {
       payer: { layer: this.name, isDefault: this.isDefault, layers: Object.keys(this.an.table.layers) },
       anchorDay: this.an.anchorDay,
       evalEnv: { dxSets: this.an.dx, defaultPayer: this.an.table.defaultLayer },
-      maxLines: 10,
-      maxCountLines: 3,
+      maxLines: 16,
+      maxCountLines: 12,
       steps,
     };
   }
@@ -265,6 +298,8 @@ export class Analysis {
   /** What is being asked now (set by the checks), and what was left undecided. */
   context = "";
   readonly undecidedAbout: string[] = [];
+  /** Solver answers by question (report.ts \`ask\`). */
+  readonly answers = new Map<string, SolveResult>();
 
   constructor(
     readonly program: Program,
@@ -293,7 +328,10 @@ export class Analysis {
       for (const l of t.block.lines) testCodes.push(l.code.text);
       for (const d of t.block.claim?.diagnoses ?? []) testDx.push(normalizeIcd(d.text));
     }
-    this.dx = new DxRegistry(program.icd10, testDx);
+    // Most used first: witness diagnoses then look like the tests' own claims.
+    const freq = new Map<string, number>();
+    for (const d of testDx) freq.set(d, (freq.get(d) ?? 0) + 1);
+    this.dx = new DxRegistry(program.icd10, [...freq.keys()].sort((a, b) => freq.get(b)! - freq.get(a)! || (a < b ? -1 : 1)));
     this.forms = new SetForms(this.dx);
     // Register every dx set of every rule before the masks are built (dx.ts).
     for (const r of table.rules) for (const d of dxSetsOfRule(r)) this.dx.id(d);

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic, Severity, Span } from "../../grammar/source.ts";
 import { diag, tick, type DiagnosticCode } from "../diagnostics.ts";
-import type { Formula } from "./formula.ts";
+import { canonicalKey, type Formula } from "./formula.ts";
 import type { Edit, LayerModel, RuleInfo } from "./model.ts";
 import { solve, type NamedLine, type SolveResult } from "./solver.ts";
 import type { Evidence } from "./witness.ts";
@@ -54,8 +54,24 @@ export class Reporter {
 
 /** Asks the solver one question in a layer, counting questions and undecided ones. */
 export function ask(layer: LayerModel, f: Formula, named: readonly NamedLine[] = [], steps?: number): SolveResult {
-  layer.an.questions++;
+  const an = layer.an;
+  an.questions++;
+  // The same question in another layer (an inherited rule, the same edits) has the same answer
+  // unless it reads the payer; the model then only needs the layer's payer.
+  const { key, payer } = canonicalKey(f);
+  const full = `${payer ? layer.name : "*"} ${steps ?? ""} ${JSON.stringify(named)} ${key}`;
+  const hit = an.answers.get(full);
+  if (hit) {
+    if (hit.status !== "sat") return hit;
+    const model = { ...hit.model };
+    if (layer.isDefault) delete model.payer;
+    else model.payer = layer.name;
+    return { status: "sat", model };
+  }
+  const t0 = performance.now();
   const r = solve(f, layer.solverEnv(steps), named);
+  (globalThis as { __solveHook?: (c: string, ms: number) => void }).__solveHook?.(an.context, performance.now() - t0);
+  an.answers.set(full, r);
   if (r.status === "unknown") {
     layer.an.undecided++;
     layer.an.undecidedAbout.push(`${layer.an.context} (${r.reason})`);

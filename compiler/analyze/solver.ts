@@ -11,7 +11,7 @@
  * unsatisfiability; counts that need more lines than the model has get new lines too.
  */
 import { and, code, evaluate, nnf, not, substitute, type EvalEnv, type Formula, type Model } from "./formula.ts";
-import { isEmpty, subtract, intersect } from "./ranks.ts";
+import { isEmpty, isSubset, subtract, intersect } from "./ranks.ts";
 import { BudgetExceeded, emptyClaim, emptyLine, solveTheory, type ClaimStore, type LineStore, type TheoryEnv } from "./theory.ts";
 
 /** A line the question names: a plain line, a line a fix adds, or a line after a fix. */
@@ -193,6 +193,14 @@ function split(s: State, f: Formula, rest: Formula[], env: SolverEnv, tenv: Theo
 function countSplit(s: State, env: SolverEnv, tenv: TheoryEnv): SolveResult | undefined {
   const growable = s.claim.counts.filter((c) => c.op !== "<" && c.op !== "<=" && !c.noNew);
   if (growable.length === 0) return undefined;
+  // More lines never help a count that needs more units than a count of a superset allows.
+  const least = (c: (typeof growable)[number]): number => (c.op === ">" ? Math.floor(c.n) + 1 : c.op === "!=" ? 0 : Math.ceil(c.n));
+  const most = (c: (typeof growable)[number]): number => (c.op === "<" ? Math.ceil(c.n) - 1 : c.op === "<=" || c.op === "=" ? Math.floor(c.n) : Infinity);
+  for (const k of growable) {
+    for (const u of s.claim.counts) {
+      if (u !== k && least(k) > most(u) && isSubset(k.set, u.set) && u.hide.every((h) => k.hide.includes(h))) return undefined;
+    }
+  }
   const relaxed = { ...s.claim, counts: s.claim.counts.filter((c) => !growable.includes(c)) };
   const r = solveTheory(s.lines, relaxed, tenv);
   if (!r.ok) {

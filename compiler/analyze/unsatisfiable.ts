@@ -23,11 +23,30 @@ import type { LayerModel, RuleInfo } from "./model.ts";
 import { containsCode, single } from "./ranks.ts";
 import { ask, describeId, inLayer, relatedOf, tick, type Reporter } from "./report.ts";
 import { codeSetsOfRule, flagSet, modifiersOfRule } from "./walk.ts";
-import { checkEvidence, claimOf, run, type Evidence } from "./witness.ts";
+import { checkEvidence, claimOf, claimText, run, type Evidence } from "./witness.ts";
 import { codeAtRank } from "../codes.ts";
 import type { Claim } from "../../runtime/types.ts";
+import { condText, setText } from "../describe.ts";
+
+/** The rule's situation as the coder wrote it: `17003 count > 14`, `line 11200 and lesionCount > 15`. */
+function situationText(r: RuleInfo): string {
+  const node = r.program.node;
+  if (node.kind === "select") return tick(`line ${setText(node.subject)}`);
+  if (node.scope === "line") return tick(`line ${setText(node.subject!)}${node.condition ? ` and ${condText(node.condition)}` : ""}`);
+  return node.condition ? tick(condText(node.condition)) : "its condition";
+}
 
 const MAX_CODES = 16;
+
+/**
+ * The rule's severity (warning at most for a warning rule); info when every blocker is a rule
+ * of the layer itself and the requirement is inherited: a payer layer that denies what the
+ * base asks for changes the policy on purpose.
+ */
+function severityOf(layer: LayerModel, r: RuleInfo, blockers: readonly string[]): "error" | "warning" | "info" {
+  if (r.definedIn !== layer.name && blockers.every((id) => layer.ruleById.get(id)?.definedIn === layer.name)) return "info";
+  return r.t.severity === "error" ? "error" : "warning";
+}
 
 /** Runs the check on a layer; returns the ids of the rules found unsatisfiable. */
 export function checkUnsatisfiable(layer: LayerModel, out: Reporter, dead: ReadonlySet<string>): Set<string> {
@@ -134,12 +153,12 @@ function requireCodes(layer: LayerModel, r: RuleInfo, codes: string[], out: Repo
     return false;
   }
   const all = [...new Set([...blockers.values()].flat())];
-  const sev = r.t.severity === "error" ? "error" : "warning";
-  const per = [...blockers].map(([c, ids]) => `with ${tick(c)} ${ids.map((id) => describeId(layer, id)).join(" and ")} denies it`).join("; ");
-  out.add("DR3002", sev, r.span, `the requirement of rule ${tick(r.id)} can never be met${inLayer(layer)}: no claim where it applies can pass — without ${codes.map(tick).join(" or ")} it denies the claim, and ${per}`, {
+  const sev = severityOf(layer, r, all);
+  const per = [...blockers].map(([c, ids]) => `with ${tick(c)} by ${ids.map((id) => describeId(layer, id)).join(" and ")}`).join(", ");
+  out.add("DR3002", sev, r.span, `rule ${tick(r.id)} can never be satisfied${inLayer(layer)}: every claim where ${situationText(r)} holds is denied — without ${codes.map(tick).join(" or ")} by this rule, ${per}`, {
     rules: [r.id, ...all],
     related: all.flatMap((id) => relatedOf(layer, id, `${describeId(layer, id)} denies every such claim that meets the requirement`)),
-    hint: "narrow the condition, require something the other edits allow, or turn the rule into `deny` with a fix that says what to bill instead",
+    hint: `witness: ${claimText(w)}; narrow the condition, require something the other edits allow, or make the rule a \`deny\` whose fix says what to bill instead`,
     witness: w,
     evidence,
     layer: layer.name,
@@ -187,11 +206,11 @@ function requireModifier(layer: LayerModel, r: RuleInfo, mods: readonly string[]
     return false;
   }
   const all = [...new Set([...blockers.values()].flat())];
-  const per = [...blockers].map(([m, ids]) => `with ${tick(m)} ${ids.map((id) => describeId(layer, id)).join(" and ")} denies it`).join("; ");
-  out.add("DR3002", t.severity === "error" ? "error" : "warning", r.span, `the requirement of rule ${tick(r.id)} can never be met${inLayer(layer)}: without modifier ${mods.map(tick).join(" or ")} it denies the line, and ${per}`, {
+  const per = [...blockers].map(([m, ids]) => `with ${tick(m)} by ${ids.map((id) => describeId(layer, id)).join(" and ")}`).join(", ");
+  out.add("DR3002", severityOf(layer, r, all), r.span, `rule ${tick(r.id)} can never be satisfied${inLayer(layer)}: every line it checks where ${situationText(r)} holds is denied — without modifier ${mods.map(tick).join(" or ")} by this rule, ${per}`, {
     rules: [r.id, ...all],
     related: all.flatMap((id) => relatedOf(layer, id, `${describeId(layer, id)} denies the line with the required modifier`)),
-    hint: "the two rules ask for opposite things on the same lines: decide which one is right",
+    hint: `witness: ${claimText(w)}; the rules ask for opposite things on the same lines: decide which one is right`,
     witness: w,
     evidence,
     layer: layer.name,

@@ -81,3 +81,21 @@ export function evidenceFailure(findings: readonly Finding[], ev: Evidence): str
   }
   return undefined;
 }
+
+/** A claim in a few words, for hints: `17003 ×15 [E11.9], 17000 [L57.0] on 2026-01-15 (payer acme)`. */
+export function claimText(c: Claim): string {
+  const lines = c.lines.map((l) => {
+    const mods = l.modifiers?.length ? `-${l.modifiers.join("-")}` : "";
+    const units = l.units !== 1 ? ` ×${l.units}` : "";
+    const dx = l.dxPointers ? ` [${l.dxPointers.map((p) => c.diagnoses[p - 1]).join(", ")}]` : "";
+    const facts = l.facts && Object.keys(l.facts).length > 0 ? ` {${Object.entries(l.facts).map(([k, v]) => `${k} ${String(v)}`).join(", ")}}` : "";
+    return `${l.code}${mods}${units}${dx}${facts}`;
+  });
+  const extra = [
+    c.payer !== undefined ? `payer ${c.payer}` : "",
+    c.patient?.sex !== undefined ? `sex ${c.patient.sex}` : "",
+    c.patient?.birthDate !== undefined ? `born ${c.patient.birthDate}` : "",
+    c.placeOfService !== undefined ? `pos ${c.placeOfService}` : "",
+  ].filter((x) => x !== "");
+  return `${lines.join(", ")} on ${c.serviceDate ?? "?"}${extra.length > 0 ? ` (${extra.join(", ")})` : ""}`;
+}
