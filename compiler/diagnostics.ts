@@ -133,7 +133,14 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.span.end - b.span.end;
 }
 
-/** `text` in backticks, the house form for user text inside messages. */
+/** Quoted user text longer than this is cut: a 1 MB word must not make a 1 MB message. */
+const MAX_TICK = 80;
+
+/** `text` in backticks, the house form for user text inside messages; long text is cut, with its length. */
 export function tick(text: string): string {
-  return `\`${text}\``;
+  if (text.length <= MAX_TICK) return `\`${text}\``;
+  let cut = 60;
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--;
+  return `\`${text.slice(0, cut)}…\` (${text.length} characters)`;
 }
