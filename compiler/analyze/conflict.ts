@@ -219,7 +219,13 @@ function askConflict(layer: LayerModel, r: RuleInfo, d: Demand, q: Question, out
     if (extra.length > 0) {
       // W is denied for another reason: ask again without that reason.
       const fresh = extra.filter((id) => !clean.includes(id));
-      if (fresh.length === 0 || ++refinements > MAX_REFINEMENTS) return;
+      if (fresh.length === 0 || ++refinements > MAX_REFINEMENTS) {
+        // An error the formulas do not capture (an add-on falling with its primary), or too many
+        // rounds: the question stays open.
+        layer.an.undecided++;
+        layer.an.undecidedAbout.push(`${layer.an.context} (no clean witness after ${refinements} refinements)`);
+        return;
+      }
       clean.push(...fresh);
       for (const id of fresh) if (!learned.includes(id)) learned.push(id);
       continue;
@@ -250,6 +256,7 @@ function askConflict(layer: LayerModel, r: RuleInfo, d: Demand, q: Question, out
       // The model does not show the conflict on the runtime (an approximation in a formula):
       // count it as undecided rather than report something unverified.
       layer.an.undecided++;
+      layer.an.undecidedAbout.push(`${layer.an.context} (the witness does not hold on the runtime)`);
       return;
     }
     report(layer, r, d, names, w.claim, evidence, out);
