@@ -318,6 +318,22 @@ function dnf(c: TCond, want: boolean): Literal[][] {
   }
 }
 
+/**
+ * A literal that makes `term` fail without contradicting `lits`: the negation of one of its
+ * literals (not a count where another will do, since counts interact with every line).
+ */
+function falsifyOne(term: Literal[], lits: readonly Literal[]): Literal | undefined {
+  const key = (l: Literal) => JSON.stringify(l.atom);
+  const fixed = new Map(lits.map((l) => [key(l), l.pos]));
+  const candidates = [...term.filter((l) => l.atom.k !== "count"), ...term.filter((l) => l.atom.k === "count")];
+  for (const l of candidates) {
+    const already = fixed.get(key(l));
+    if (already === l.pos) continue; // the term needs what the claim already has: try another literal
+    return { atom: l.atom, pos: !l.pos };
+  }
+  return undefined;
+}
+
 /** Every atom of a condition. */
 function atoms(c: TCond, out: TCond[] = []): TCond[] {
   if (c.k === "and" || c.k === "or") c.args.forEach((a) => atoms(a, out));
@@ -538,11 +554,19 @@ function realize(ctx: GenContext, b: Build, lit: Literal): void {
       return;
     }
     case "count": {
-      const v = intValues(a.op, a.n, lit.pos, 0, 9999)[0];
-      if (v === undefined || v === 0) {
-        if (!lit.pos || holds(0, a.op, a.n)) b.avoidCodes.push(a.set);
+      // Lines already on the claim count too (the current line, earlier literals): only the
+      // difference is added, so that the total is exactly the value wanted.
+      const current = c.lines.reduce((n, l) => n + (inRanges(a.set, l.code) ? l.units : 0), 0);
+      const total = [current, a.n, a.n + 1, a.n - 1, a.n + 2, a.n - 2]
+        .filter((t) => Number.isInteger(t) && t >= current && t <= 9999)
+        .sort((x, y) => x - y)
+        .find((t) => holds(t, a.op, a.n) === lit.pos);
+      if (total === undefined || total === current) {
+        // Nothing to add; a count that must stay at 0 keeps the set's codes off other lines.
+        if (current === 0 && holds(0, a.op, a.n) === lit.pos) b.avoidCodes.push(a.set);
         return;
       }
+      const v = total - current;
       const code = pickCode(b, a.set);
       if (code === undefined) return;
       const second = b.spread && v >= 2 ? boundaryCodes(a.set).find((x) => x !== code && inRanges(a.set, x)) : undefined;
@@ -625,33 +649,57 @@ function ruleSeeds(ctx: GenContext, r: TRule, layer: string): Claim[] {
   const day = dayIn(r);
   const subject = r.subject ?? r.triggers;
   let spread = false;
-  const build = (term: Literal[], selectCase?: { when: TCond; code: string }, code?: string): Build => {
+  let exclusive = false;
+  const terms = dnf(r.when, true);
+  /**
+   * A claim that makes `term` (and, for a select table, one term of a case) hold. `exclusive`:
+   * the other ways the condition could hold are made to fail too (one literal of each), and for
+   * a select table the earlier cases as well, so that this term alone decides: a change to it
+   * then shows.
+   */
+  const build = (term: Literal[], selectCase?: { when: TCond; code: string }, code?: string, caseTerm?: Literal[], earlier: TCond[] = []): Build => {
     const b: Build = { spread, c: newClaim(day, layer, ctx), cur: 0, avoidCodes: [] };
     if (r.scope === "line") {
       const sc = code ?? pickCode(b, subject);
       if (sc !== undefined) b.cur = addLine(b.c, sc);
     }
-    for (const lit of term) realize(ctx, b, lit);
-    if (selectCase) for (const t of dnf(selectCase.when, true).slice(0, 1)) for (const lit of t) realize(ctx, b, lit);
+    const lits: Literal[] = [...term, ...(selectCase ? (caseTerm ?? dnf(selectCase.when, true)[0] ?? []) : [])];
+    if (exclusive) {
+      const others = [
+        ...terms.filter((t) => t !== term),
+        ...(selectCase ? dnf(selectCase.when, true).filter((t) => t !== caseTerm) : []),
+        ...earlier.flatMap((w) => dnf(w, true)),
+      ];
+      for (const o of others.slice(0, 32)) {
+        const f = falsifyOne(o, lits);
+        if (f) lits.push(f);
+      }
+    }
+    // Counts last: they add only the units the other literals' lines do not already give.
+    for (const lit of lits) if (lit.atom.k !== "count") realize(ctx, b, lit);
+    for (const lit of lits) if (lit.atom.k === "count") realize(ctx, b, lit);
     return b;
   };
-  const terms = dnf(r.when, true);
-  // Each term once as it comes, and once more with its counts spread over two codes.
-  const runs: [Literal[], boolean][] = [];
+  // Each term as it comes, alone (exclusive), and with its counts spread over two codes.
+  const runs: [Literal[], boolean, boolean][] = [];
   for (const term of terms.length ? terms : [[]]) {
-    runs.push([term, false]);
-    if (term.some((l) => l.atom.k === "count" && l.pos)) runs.push([term, true]);
+    runs.push([term, false, false], [term, false, true]);
+    if (term.some((l) => l.atom.k === "count" && l.pos)) runs.push([term, true, false]);
   }
-  for (const [term, spreadIt] of runs) {
+  for (const [term, spreadIt, alone] of runs) {
     spread = spreadIt;
+    exclusive = alone;
     const a = r.action;
     switch (a.k) {
       case "select": {
         const subjectCodes = boundaryCodes(subject).filter((c) => inRanges(subject, c));
-        for (const k of a.cases) {
+        a.cases.forEach((k, i) => {
           const other = subjectCodes.find((c) => c !== k.code);
-          for (const code of [k.code, other].filter((x): x is string => x !== undefined && inRanges(subject, x))) out.push(build(term, k, code).c);
-        }
+          const earlier = a.cases.slice(0, i).map((e) => e.when);
+          for (const caseTerm of dnf(k.when, true).slice(0, 4)) {
+            for (const code of [k.code, other].filter((x): x is string => x !== undefined && inRanges(subject, x))) out.push(build(term, k, code, caseTerm, earlier).c);
+          }
+        });
         break;
       }
       case "require-codes": {

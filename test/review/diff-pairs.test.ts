@@ -201,6 +201,15 @@ const CASES: Case[] = [
     behaviour: ["t.age no-longer-fires"],
   },
   {
+    // Found by the property test: the count includes the line under test, and the case's other
+    // alternatives must fail for the change to show.
+    name: "a count inside a select case lowered by one",
+    base: { ...BASE, "cms/select.rules": "select for 99213, 11102 {\n  case not 11102 and 99212-99214, 11102 count < 5 and site = scalp or age > 10 and excisedDiameterCm > 0.5 or units < 2 -> 11102\n}\n  id t.select.count\n" },
+    head: { ...BASE, "cms/select.rules": "select for 99213, 11102 {\n  case not 11102 and 99212-99214, 11102 count < 4 and site = scalp or age > 10 and excisedDiameterCm > 0.5 or units < 2 -> 11102\n}\n  id t.select.count\n" },
+    rules: ["modified t.select.count [action]"],
+    behaviour: ["t.select.count changes", "t.select.count no-longer-fires"],
+  },
+  {
     name: "a payer layer disables a rule",
     head: edit(BASE, "payers/acme.rules", "override t.necessity.ak", "disable t.modifier.59-xs\noverride t.necessity.ak"),
     layers: ["acme: `t.modifier.59-xs` is now disabled here"],
