@@ -225,6 +225,12 @@ function fieldsCell(c: RuleChange): string {
   return c.fields
     .map((f) => {
       if (f.field === "message" || f.field === "source") return `${f.field} reworded`;
+      const notes = (f.notes ?? []).filter((n) => !n.startsWith("as written") && !n.startsWith("compared with"));
+      const setOnly = (f.notes ?? []).some((n) => n.startsWith("as written, the condition is unchanged"));
+      // Long conditions read better as what changed inside them.
+      if ((setOnly || f.before.length > 50 || f.after.length > 50) && notes.length > 0) {
+        return `${f.field}: ${setOnly ? "a set it names changed — " : ""}${notes.map((n) => shorten(n, 80)).join("; ")}`;
+      }
       return `${f.field}: ${code(shorten(f.before, 50))} → ${code(shorten(f.after, 50))}`;
     })
     .join("<br>");
