@@ -74,6 +74,8 @@ interface Ctx {
   codeInfo: SlotInfo[];
   /** Per claim diagnosis: membership in each interned dx set (FastTable.dxSets). */
   dxm: Uint8Array[];
+  /** Per claim diagnosis: its normalized form's facts (billable, header, memberships). */
+  dxInfo: DxInfo[];
   /** The current line (line scope, select cases), or -1. */
   cur: number;
   /**
@@ -149,6 +151,8 @@ interface SlotInfo {
   lineRules: Int32Array;
   /** Membership of the code in each interned code set. */
   member: Uint8Array;
+  /** Whether the code is an E/M code (99202–99499). */
+  em: boolean;
 }
 
 /** A layer's per-code facts, filled as codes are met. */
@@ -173,7 +177,8 @@ interface FastTable {
   dxSets: DxSet[];
   dxIds: Map<string, number>;
   memberBySlot: (Uint8Array | undefined)[];
-  dxMember: Map<string, Uint8Array>;
+  /** By diagnosis as the claim writes it (`L57.0`, `l570`): its facts. */
+  dxMember: Map<string, DxInfo>;
   layers: Map<LoadedLayer, FastLayer>;
 }
 
@@ -273,16 +278,28 @@ function memberOf(ft: FastTable, slot: number, code: string): Uint8Array {
   return m;
 }
 
-/** The membership vector of a normalized diagnosis in the interned dx sets. */
-function dxMemberOf(ft: FastTable, dx: string): Uint8Array {
-  let m = ft.dxMember.get(dx);
-  if (m === undefined) {
-    m = new Uint8Array(ft.dxSets.length);
-    for (let i = 0; i < ft.dxSets.length; i++) if (inDxSet(ft.dxSets[i], dx)) m[i] = 1;
+/** What evaluation needs of a claim diagnosis, computed once per distinct spelling. */
+interface DxInfo {
+  /** Upper case, no dot. */
+  norm: string;
+  billable: boolean;
+  header: boolean;
+  /** Membership in each interned dx set. */
+  member: Uint8Array;
+}
+
+/** The facts of a diagnosis as the claim writes it (cached: a claim's dx repeat across claims). */
+function dxInfoOf(lt: LoadedTable, ft: FastTable, raw: string): DxInfo {
+  let info = ft.dxMember.get(raw);
+  if (info === undefined) {
+    const norm = normalizeDx(raw);
+    const member = new Uint8Array(ft.dxSets.length);
+    for (let i = 0; i < ft.dxSets.length; i++) if (inDxSet(ft.dxSets[i], norm)) member[i] = 1;
+    info = { norm, billable: lt.billable.has(norm), header: lt.headers.has(norm), member };
     if (ft.dxMember.size >= DX_CACHE_MAX) ft.dxMember.clear();
-    ft.dxMember.set(dx, m);
+    ft.dxMember.set(raw, info);
   }
-  return m;
+  return info;
 }
 
 /** A code's per-layer facts (cached by slot; a code without the procedure shape is not cached). */
@@ -303,7 +320,7 @@ function slotInfo(x: Ctx, code: string, id: number): SlotInfo {
   if (layer.ranges.points.length > 0) for (const r of rulesInRanges(layer.ranges, code)) if (!cands.includes(r)) cands.push(r);
   const lineRules: number[] = [];
   for (const r of fl.lineScope) if (member[ft.rules[r].subjectSet] !== 0) lineRules.push(r);
-  info = { cands: Int32Array.from(cands), lineRules: Int32Array.from(lineRules), member };
+  info = { cands: Int32Array.from(cands), lineRules: Int32Array.from(lineRules), member, em: isEmCode(code) };
   if (slot >= 0) fl.bySlot[slot] = info;
   return info;
 }
@@ -707,6 +724,41 @@ const MOD_EM = 1;
 /** The line carries an NCCI PTP modifier that is not anatomic (59, XS, 25, …). */
 const MOD_DISTINCT = 2;
 
+/** A modifier not associated with PTP edits. */
+const MOD_NONE = 0;
+/** An anatomic PTP modifier (RT, F1, …). */
+const MOD_ANATOMIC = 4;
+/**
+ * PTP class of every two-character modifier of upper-case letters and digits, by
+ * `(c0 - 48) * 43 + (c1 - 48)`: MOD_NONE, MOD_ANATOMIC, or MOD_DISTINCT (| MOD_EM). Saves two
+ * string-set lookups per modifier; other strings fall back to the sets.
+ */
+const MOD_CLASS = (() => {
+  const t = new Uint8Array(43 * 43);
+  for (let a = 48; a <= 90; a++) {
+    for (let b = 48; b <= 90; b++) {
+      const m = String.fromCharCode(a, b);
+      t[(a - 48) * 43 + (b - 48)] = modClassOf(m);
+    }
+  }
+  return t;
+})();
+
+function modClassOf(m: string): number {
+  if (!isPtpModifier(m)) return MOD_NONE;
+  if (isAnatomicModifier(m)) return MOD_ANATOMIC;
+  return includesStr(EM_MODIFIERS, m) ? MOD_DISTINCT | MOD_EM : MOD_DISTINCT;
+}
+
+function modClass(m: string): number {
+  if (m.length === 2) {
+    const a = m.charCodeAt(0) - 48;
+    const b = m.charCodeAt(1) - 48;
+    if (a >= 0 && a < 43 && b >= 0 && b < 43) return MOD_CLASS[a * 43 + b];
+  }
+  return modClassOf(m);
+}
+
 /** Classifies every line's modifiers once per claim, the first time a PTP edit asks. */
 function classifyModifiers(x: Ctx): void {
   x.modReady = true;
@@ -717,9 +769,9 @@ function classifyModifiers(x: Ctx): void {
     if (mods !== undefined) {
       for (let i = 0; i < mods.length; i++) {
         const m = mods[i];
-        if (!isPtpModifier(m)) continue;
-        if (includesStr(EM_MODIFIERS, m)) flags |= MOD_EM;
-        if (!isAnatomicModifier(m)) flags |= MOD_DISTINCT;
+        const c = modClass(m);
+        if (c === MOD_NONE) continue;
+        if (c !== MOD_ANATOMIC) flags |= c;
         else if (anat === "") anat = m;
         else if (anat !== m) anat = "*";
       }
@@ -770,8 +822,8 @@ function runPtp(x: Ctx): void {
         const ind = fixed >= 0 ? fixed : ptpIndicator(t.rows[pair], x.day);
         if (ind !== 0 && ind !== 1) continue;
         const b = codes[j];
-        const em1 = isEmCode(a);
-        const em2 = isEmCode(b);
+        const em1 = x.codeInfo[i].em;
+        const em2 = x.codeInfo[j].em;
         const col1 = x.codeLines[i];
         const col2 = x.codeLines[j];
         if (ind === 0) {
@@ -965,8 +1017,9 @@ function runIcd(x: Ctx): void {
   if (lt.billable.size === 0) return; // the table carries no ICD-10-CM list
   for (let k = 0; k < x.dx.length; k++) {
     const d = x.dx[k];
-    if (lt.billable.has(d)) continue;
-    const header = lt.headers.has(d);
+    const info = x.dxInfo[k];
+    if (info.billable) continue;
+    const header = info.header;
     const lines: number[] = [];
     for (let l = 0; l < x.lines.length; l++) {
       const ptrs = x.lines[l].dxPointers;
@@ -1014,6 +1067,7 @@ const X: Ctx = {
   member: [],
   codeInfo: [],
   dxm: [],
+  dxInfo: [],
   cur: -1,
   subject: [],
   subjectLen: 0,
@@ -1077,11 +1131,13 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   const fast = fastTable(lt);
   const dx: string[] = [];
   const dxm: Uint8Array[] = [];
+  const dxInfo: DxInfo[] = [];
   const diagnoses = claim.diagnoses;
   for (let i = 0; i < diagnoses.length; i++) {
-    const d = normalizeDx(diagnoses[i]);
-    dx.push(d);
-    dxm.push(dxMemberOf(fast, d));
+    const info = dxInfoOf(lt, fast, diagnoses[i]);
+    dx.push(info.norm);
+    dxm.push(info.member);
+    dxInfo.push(info);
   }
   const birth = claim.patient?.birthDate;
   const lines = claim.lines;
@@ -1090,6 +1146,7 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.fast = fast;
   x.fastLayer = fastLayer(fast, layer);
   x.dxm = dxm;
+  x.dxInfo = dxInfo;
   x.member = [];
   x.claim = claim;
   x.lines = lines;
@@ -1138,6 +1195,7 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.codeInfo = [];
   x.member = [];
   x.dxm = [];
+  x.dxInfo = [];
   x.findings = [];
   x.addonsWithPrimaries = [];
   sortFindings(findings);
