@@ -107,3 +107,47 @@ export async function runChild(args: string[], stdin?: string): Promise<ChildRun
   child.stdin.end(stdin ?? "");
   return done;
 }
+
+/** Codes the shipped rule packs and CMS tables have edits for, so generated claims get findings. */
+const CODES = ["17000", "17003", "17004", "11102", "11103", "11104", "11105", "11600", "11602", "11642", "12001", "13101", "17110", "17111", "17311", "17312", "99213", "99214", "G0127", "J7308"];
+const DX = ["L57.0", "C44.311", "D22.5", "L82.1", "C44.31", "B07.8", "Z99.99", "C43.4"];
+const MODS = ["25", "59", "XS", "RT", "LT", "GY"];
+
+/** The kinds of malformed line a generated stream holds, in turn. */
+export const MALFORMED = [
+  (i: number) => `{"id": "M${i}", "lines": [`, // truncated
+  () => "this is not json",
+  () => "[1, 2, 3]",
+  (i: number) => `{"serviceDate":"2026-10-15","diagnoses":["L57.0"],"lines":[{"code":"17000","units":1}],"note":"no id ${i}"}`,
+  (i: number) => `{"id":"M${i}","serviceDate":"2026-02-30","diagnoses":["L57.0"],"lines":[{"code":"17000","units":0}]}`,
+];
+
+/**
+ * Line `i` (0-based) of a deterministic NDJSON claim stream: a claim drawn from `CODES`, or,
+ * when `i % 100 === 37` (1%), a malformed line. Ids repeat now and then (duplicate warnings).
+ */
+export function streamLine(i: number): string {
+  if (i % 100 === 37) return MALFORMED[(i / 100) % MALFORMED.length | 0]!(i);
+  // A small LCG per line: the same line for the same i, in any process.
+  let s = (i * 2654435761) >>> 0;
+  const next = (n: number) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 8) % n;
+  };
+  const nLines = 1 + next(4);
+  const lines: Record<string, unknown>[] = [];
+  for (let k = 0; k < nLines; k++) {
+    const line: Record<string, unknown> = { code: CODES[next(CODES.length)], units: 1 + next(next(4) === 0 ? 20 : 2), dxPointers: [1 + next(2)] };
+    if (next(3) === 0) line.modifiers = [MODS[next(MODS.length)]];
+    lines.push(line);
+  }
+  const c: Record<string, unknown> = {
+    id: `C${next(50) === 0 ? i - 1 : i}`,
+    serviceDate: `2026-${String(1 + next(12)).padStart(2, "0")}-${String(1 + next(28)).padStart(2, "0")}`,
+    diagnoses: [DX[next(DX.length)], DX[next(DX.length)]],
+    lines,
+  };
+  if (next(4) === 0) c.patient = { sex: next(2) ? "F" : "M", birthDate: `19${40 + next(60)}-0${1 + next(9)}-1${next(9)}` };
+  if (next(10) === 0) c.payer = next(2) ? "example-payer" : "acme-health";
+  return JSON.stringify(c);
+}
