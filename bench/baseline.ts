@@ -133,21 +133,41 @@ export function loadBaseline(src: BaselineSources): Baseline {
 
 const EM_MODS = ["24", "25", "57"];
 
-/** A line's PTP modifier class: 1 = carries 24/25/57, 2 = a non-anatomic NCCI modifier; and its anatomic modifier. */
-function modClass(mods: string[] | undefined): [number, string] {
+/** Per modifier: 0 none, 1|2 24/25/57, 2 other non-anatomic NCCI modifier, 4 anatomic. */
+const MOD_KIND = new Map<string, number>();
+function modKind(m: string): number {
+  let k = MOD_KIND.get(m);
+  if (k === undefined) {
+    k = !isPtpModifier(m) ? 0 : isAnatomicModifier(m) ? 4 : EM_MODS.includes(m) ? 3 : 2;
+    MOD_KIND.set(m, k);
+  }
+  return k;
+}
+
+/** Scratch per line: PTP modifier flags (1 = 24/25/57, 2 = non-anatomic NCCI) and the anatomic modifier. */
+const FLAGS = new Uint8Array(64);
+const ANAT: string[] = new Array(64).fill("");
+
+/** Classifies a line's modifiers into FLAGS/ANAT. */
+function classify(l: number, mods: string[] | undefined): void {
   let f = 0;
   let anat = "";
   if (mods) {
-    for (const m of mods) {
-      if (!isPtpModifier(m)) continue;
-      if (EM_MODS.includes(m)) f |= 1;
-      if (!isAnatomicModifier(m)) f |= 2;
+    for (let i = 0; i < mods.length; i++) {
+      const m = mods[i]!;
+      const k = modKind(m);
+      if (k === 0) continue;
+      if (k !== 4) f |= k;
       else if (anat === "") anat = m;
       else if (anat !== m) anat = "*";
     }
   }
-  return [f, anat];
+  FLAGS[l] = f;
+  ANAT[l] = anat;
 }
+
+/** Diagnosis spelling → [normalized, billable, header], cached. */
+const DX = new Map<string, [string, boolean, boolean]>();
 
 function sorted1(lines: number[]): number[] {
   const out: number[] = [];
@@ -159,12 +179,17 @@ function sorted1(lines: number[]): number[] {
 export function evaluateBaseline(b: Baseline, claim: Claim): ClaimResult {
   const findings: Finding[] = [];
   const lines = claim.lines;
-  const dx = claim.diagnoses.map((d) => d.replace(".", "").toUpperCase());
   // ICD-10-CM.
-  for (let k = 0; k < dx.length; k++) {
-    const d = dx[k]!;
-    if (b.billable.has(d)) continue;
-    const header = b.headers.has(d);
+  const diagnoses = claim.diagnoses;
+  for (let k = 0; k < diagnoses.length; k++) {
+    let info = DX.get(diagnoses[k]!);
+    if (info === undefined) {
+      const n = diagnoses[k]!.replace(".", "").toUpperCase();
+      DX.set(diagnoses[k]!, (info = [n, b.billable.has(n), b.headers.has(n)]));
+    }
+    if (info[1]) continue;
+    const d = info[0];
+    const header = info[2];
     const on: number[] = [];
     for (let l = 0; l < lines.length; l++) {
       const p = lines[l]!.dxPointers;
@@ -198,7 +223,7 @@ export function evaluateBaseline(b: Baseline, claim: Claim): ClaimResult {
     } else groups[k]!.push(i);
   }
   const watch: { origin: FindingOrigin; addon: string; line: number; primaryLines: number[]; fallen: boolean }[] = [];
-  const cls = lines.map((l) => modClass(l.modifiers));
+  let classified = false;
   for (let g = 0; g < groups.length; g++) {
     const day = days[g]!;
     const codes: string[] = [];
@@ -228,18 +253,24 @@ export function evaluateBaseline(b: Baseline, claim: Claim): ClaimResult {
         const c2 = codes[j]!;
         const em1 = isEmCode(a);
         const em2 = isEmCode(c2);
-        const origin: FindingOrigin = { id: `cms.ptp.${a}.${c2}`, category: "ptp", severity: "error", message: "", source: b.src.ptpSource };
         if (ind === 0) {
+          const origin: FindingOrigin = { id: `cms.ptp.${a}.${c2}`, category: "ptp", severity: "error", message: "", source: b.src.ptpSource };
           const related = sorted1(at[i]!);
           for (const l2 of at[j]!) findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(0, l2 + 1, null), ptpMessage(a, c2, 0, em1 || em2)));
           continue;
+        }
+        if (!classified) {
+          for (let l = 0; l < lines.length; l++) classify(l, lines[l]!.modifiers);
+          classified = true;
         }
         for (const l2 of at[j]!) {
           const denied: number[] = [];
           const same: number[] = [];
           for (const l1 of at[i]!) {
-            const [f1, a1] = cls[l1]!;
-            const [f2, a2] = cls[l2]!;
+            const f1 = FLAGS[l1]!;
+            const a1 = ANAT[l1]!;
+            const f2 = FLAGS[l2]!;
+            const a2 = ANAT[l2]!;
             if (em1 || em2) {
               if (!((em1 && f1 & 1) || (em2 && f2 & 1))) denied.push(l1);
             } else if (((f1 | f2) & 2) === 0) {
@@ -247,11 +278,13 @@ export function evaluateBaseline(b: Baseline, claim: Claim): ClaimResult {
               else if (a1 === a2 && a1 !== "*") same.push(l1);
             }
           }
+          if (denied.length === 0 && same.length === 0) continue;
+          const origin: FindingOrigin = { id: `cms.ptp.${a}.${c2}`, category: "ptp", severity: "error", message: "", source: b.src.ptpSource };
           if (denied.length > 0) {
             const related = sorted1(denied);
             findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(1, l2 + 1, em1 ? related : em2 ? [l2 + 1] : null), ptpMessage(a, c2, 1, em1 || em2)));
           } else if (same.length > 0) {
-            findings.push(makeFinding({ ...origin, severity: "warning" }, [l2 + 1], sorted1(same), undefined, ptpSameSiteMessage(a, c2, cls[l2]![1])));
+            findings.push(makeFinding({ ...origin, severity: "warning" }, [l2 + 1], sorted1(same), undefined, ptpSameSiteMessage(a, c2, ANAT[l2]!)));
           }
         }
       }
@@ -262,9 +295,14 @@ export function evaluateBaseline(b: Baseline, claim: Claim): ClaimResult {
       if (id < 0 || b.mueLimit[id]! < 0) continue;
       const max = b.mueLimit[id]!;
       const mai = b.mueMai[id] as 1 | 2 | 3;
-      const origin: FindingOrigin = { id: `cms.mue.${codes[i]}`, category: "mue", severity: "error", message: "", source: b.src.mueSource };
       let total = 0;
-      for (const l of at[i]!) total += lines[l]!.units;
+      let over = false;
+      for (const l of at[i]!) {
+        total += lines[l]!.units;
+        if (lines[l]!.units > max) over = true;
+      }
+      if (mai === 1 ? !over : total <= max) continue;
+      const origin: FindingOrigin = { id: `cms.mue.${codes[i]}`, category: "mue", severity: "error", message: "", source: b.src.mueSource };
       if (mai === 1) {
         for (const l of at[i]!) if (lines[l]!.units > max) findings.push(makeFinding(origin, [l + 1], undefined, mueFix([l + 1], max), mueMessage(codes[i]!, lines[l]!.units, max, 1)));
       } else if (total > max) {
