@@ -162,7 +162,7 @@ export function renderText(r: DiffReport): string {
   if (r.tables.length || r.icd10 || r.defaultLayer) {
     out.push("", "Tables:");
     for (const t of r.tables) {
-      out.push(`  ${tableLine(t)} [${t.layer}]: ${t.summary.join("; ")}`);
+      out.push(`  ${tableLine(t)} [${t.layer}]: ${tableSummary(t)}`);
       const show = (label: string, rows: typeof t.rows.added, n: number) => {
         for (const row of rows.slice(0, 10)) out.push(`      ${label} ${row.id}: ${row.before ?? ""}${row.before && row.after ? " → " : ""}${row.after ?? ""}`);
         if (n > 10) out.push(`      … and ${thousands(n - 10)} more ${label === "+" ? "added" : label === "-" ? "deleted" : "changed"}`);
@@ -243,6 +243,11 @@ function ruleChangeCell(c: RuleChange): string {
   return fieldsCell(c);
 }
 
+/** Rows of the behaviour table in Markdown, at most. */
+const MAX_MD_RULES = 100;
+/** Characters of behaviour details in Markdown, at most (the rest of the comment needs room too). */
+const MD_BUDGET = 45_000;
+
 /** The report as a pull-request comment. */
 export function renderMarkdown(r: DiffReport): string {
   const out: string[] = [];
@@ -270,7 +275,7 @@ export function renderMarkdown(r: DiffReport): string {
   if (b.byRule.length) {
     out.push("#### Behaviour changes", "");
     out.push("| rule | how its findings change | claims | verdict changes | witness |", "| --- | --- | --- | --- | --- |");
-    for (const x of b.byRule) {
+    for (const x of b.byRule.slice(0, MAX_MD_RULES)) {
       const how = (Object.keys(KIND_WORDS) as BehaviourKind[]).filter((k) => x.generated[k] + x.corpus[k] > 0).map((k) => KIND_WORDS[k]).join(", ");
       const counts = [x.generated, x.corpus].map(total);
       const claims = [counts[0] ? `${thousands(counts[0])} generated` : "", counts[1] ? `${thousands(counts[1])} corpus` : ""].filter(Boolean).join(", ");
@@ -279,11 +284,22 @@ export function renderMarkdown(r: DiffReport): string {
       const wit = w ? `${w.before.verdict} → ${w.after.verdict}: ${code(shorten(claimText(w.claim), 70))}` : "";
       out.push(`| ${code(x.rule)}${x.changedItself ? "" : " (consequence)"} | ${how} | ${claims} | ${vc} | ${cell(wit)} |`);
     }
+    if (b.byRule.length > MAX_MD_RULES) out.push("", `… and ${thousands(b.byRule.length - MAX_MD_RULES)} more rules whose findings change (\`dermrules diff --json\` lists them all).`);
     out.push("");
   }
 
-  // ---- details
-  for (const x of b.byRule) out.push(...behaviourDetails(x));
+  // ---- details, within a pull-request comment's size (GitHub takes 65,536 characters)
+  let size = out.join("\n").length;
+  let shownDetails = 0;
+  for (const x of b.byRule) {
+    const d = behaviourDetails(x);
+    const n = d.join("\n").length;
+    if (size + n > MD_BUDGET) break;
+    out.push(...d);
+    size += n;
+    shownDetails++;
+  }
+  if (shownDetails < b.byRule.length) out.push(`<sub>Witnesses shown for ${shownDetails} of ${thousands(b.byRule.length)} rules, to keep the comment short; \`--json\` has them all.</sub>`, "");
   if (r.rules.length) {
     out.push("<details><summary>Rule changes in full</summary>", "");
     for (const c of r.rules) {
