@@ -12,7 +12,7 @@
 import type { Claim, ClaimLine, ClaimResult, Finding, FindingCategory, FindingSeverity } from "./types.ts";
 import type { CodeRanges, DxSet, Op, TCond, TRule } from "./table.ts";
 import type { LoadedLayer, LoadedTable, AocRow, PtpRow } from "./load.ts";
-import { ptpPairIndex, rulesInRanges } from "./load.ts";
+import { codeIdOfSlot, ptpMayHave, ptpPairIndex, rulesInRanges } from "./load.ts";
 import { codeSlot, hasAnyModifier, inDxSet, inRanges, normalizeDx } from "./codes.ts";
 import { ageOn, dayNumber } from "./dates.ts";
 import {
@@ -157,7 +157,10 @@ interface SlotInfo {
 
 /** A layer's per-code facts, filled as codes are met. */
 interface FastLayer {
-  bySlot: (SlotInfo | undefined)[];
+  /** By code id. */
+  byId: (SlotInfo | undefined)[];
+  /** By code slot, for codes the table does not mention. */
+  bySlot: Map<number, SlotInfo>;
   /** The layer's line-scope rules (candidates for lineRules). */
   lineScope: number[];
   /** Whether the layer has any rule at all. */
@@ -184,6 +187,8 @@ interface FastTable {
 
 /** Codes met are few (a practice bills a few hundred); the dx cache is emptied past this size. */
 const DX_CACHE_MAX = 50_000;
+/** Likewise for codes the table does not mention. */
+const SLOT_CACHE_MAX = 50_000;
 
 const FAST = new WeakMap<LoadedTable, FastTable>();
 let lastTable: LoadedTable | null = null;
@@ -250,7 +255,8 @@ function buildFast(lt: LoadedTable): FastTable {
   for (const layer of lt.layers.values()) {
     const members = lt.table.layers[layer.name]?.rules ?? [];
     ft.layers.set(layer, {
-      bySlot: [],
+      byId: new Array(lt.codeIds.size).fill(undefined),
+      bySlot: new Map(),
       lineScope: members.filter((r) => lt.rules[r]?.scope === "line"),
       hasRules: layer.always.length > 0 || layer.hasByCode || layer.ranges.points.length > 0,
     });
@@ -261,7 +267,7 @@ function buildFast(lt: LoadedTable): FastTable {
 function fastLayer(ft: FastTable, layer: LoadedLayer): FastLayer {
   let fl = ft.layers.get(layer);
   if (fl === undefined) {
-    fl = { bySlot: [], lineScope: [], hasRules: layer.always.length > 0 || layer.hasByCode || layer.ranges.points.length > 0 };
+    fl = { byId: [], bySlot: new Map(), lineScope: [], hasRules: layer.always.length > 0 || layer.hasByCode || layer.ranges.points.length > 0 };
     ft.layers.set(layer, fl);
   }
   return fl;
@@ -302,11 +308,13 @@ function dxInfoOf(lt: LoadedTable, ft: FastTable, raw: string): DxInfo {
   return info;
 }
 
-/** A code's per-layer facts (cached by slot; a code without the procedure shape is not cached). */
-function slotInfo(x: Ctx, code: string, id: number): SlotInfo {
-  const slot = codeSlot(code);
+/**
+ * A code's per-layer facts, cached: by code id (a dense array) for codes the table mentions, by
+ * slot (a Map) for others; a code without the procedure shape is not cached.
+ */
+function slotInfo(x: Ctx, code: string, slot: number, id: number): SlotInfo {
   const fl = x.fastLayer;
-  let info = slot >= 0 ? fl.bySlot[slot] : undefined;
+  let info = id >= 0 ? fl.byId[id] : slot >= 0 ? fl.bySlot.get(slot) : undefined;
   if (info !== undefined) return info;
   const lt = x.lt;
   const layer = x.layer;
@@ -321,7 +329,11 @@ function slotInfo(x: Ctx, code: string, id: number): SlotInfo {
   const lineRules: number[] = [];
   for (const r of fl.lineScope) if (member[ft.rules[r].subjectSet] !== 0) lineRules.push(r);
   info = { cands: Int32Array.from(cands), lineRules: Int32Array.from(lineRules), member, em: isEmCode(code) };
-  if (slot >= 0) fl.bySlot[slot] = info;
+  if (id >= 0) fl.byId[id] = info;
+  else if (slot >= 0) {
+    if (fl.bySlot.size >= SLOT_CACHE_MAX) fl.bySlot.clear();
+    fl.bySlot.set(slot, info);
+  }
   return info;
 }
 
@@ -815,7 +827,7 @@ function runPtp(x: Ctx): void {
       if (ia < 0 || t.mask[ia] < 0) continue;
       const a = codes[i];
       for (let j = 0; j < n; j++) {
-        if (j === i || ids[j] < 0) continue;
+        if (j === i || ids[j] < 0 || !ptpMayHave(t, ia, ids[j])) continue;
         const pair = ptpPairIndex(t, ia, ids[j]);
         if (pair < 0) continue;
         const fixed = t.fixedInd[pair];
@@ -1093,12 +1105,12 @@ function runGroup(x: Ctx, group: number[], dayOfService: number): void {
   }
   const codeIdx: number[] = [];
   const codeInfo: SlotInfo[] = [];
-  const bySlot = x.lt.codeIdBySlot;
+  const slotIds = x.lt.slotIds;
   for (let j = 0; j < codes.length; j++) {
     const slot = codeSlot(codes[j]);
-    const id = slot < 0 ? -1 : bySlot[slot];
+    const id = slot < 0 ? -1 : codeIdOfSlot(slotIds, slot);
     codeIdx.push(id);
-    const info = slotInfo(x, codes[j], id);
+    const info = slotInfo(x, codes[j], slot, id);
     codeInfo.push(info);
     const ls = codeLines[j];
     for (let k = 0; k < ls.length; k++) x.member[ls[k]] = info.member;

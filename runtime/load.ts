@@ -57,6 +57,9 @@ export interface LoadedPtp {
    * answered without touching the rows), or -1 when the rows must be checked against the date.
    */
   fixedInd: Int8Array;
+  /** Bloom filter of the pairs (see `ptpMayHave`): bits, and the bit count - 1. */
+  bloom: Int32Array;
+  bloomMask: number;
 }
 
 /** An MUE table ready for lookups: by code id, the limit (-1 = none) and the MAI. */
@@ -70,6 +73,52 @@ export interface LoadedMue {
 export interface LoadedAoc {
   meta: AocTable;
   rows: (AocRow[] | undefined)[];
+}
+
+/** Code ids by code slot: keys (slot, -1 = empty) and values, capacity a power of two. */
+export interface SlotIds {
+  keys: Int32Array;
+  vals: Int32Array;
+  mask: number;
+}
+
+function buildSlotIds(codeIds: ReadonlyMap<string, number>): SlotIds {
+  let cap = 16;
+  while (cap < codeIds.size * 2) cap *= 2;
+  const keys = new Int32Array(cap).fill(-1);
+  const vals = new Int32Array(cap);
+  const mask = cap - 1;
+  for (const [code, id] of codeIds) {
+    const slot = codeSlot(code);
+    let i = slotHash(slot, mask);
+    while (keys[i] !== -1) i = (i + 1) & mask;
+    keys[i] = slot;
+    vals[i] = id;
+  }
+  return { keys, vals, mask };
+}
+
+/** The code id of a code slot, or -1 when no edit or index mentions the code. */
+export function codeIdOfSlot(t: SlotIds, slot: number): number {
+  const keys = t.keys;
+  const mask = t.mask;
+  for (let i = slotHash(slot, mask); ; i = (i + 1) & mask) {
+    const k = keys[i];
+    if (k === slot) return t.vals[i];
+    if (k === -1) return -1;
+  }
+}
+
+/**
+ * Whether the pair (a, b) may be in the table: a one-hash Bloom filter over all pairs, about 8
+ * bits per pair (1 in 9 false positives). A claim of codes spread over a large table probes
+ * mostly pairs that do not exist, each in another code's segment: the filter answers those
+ * from a few hundred KB instead of a cache miss in the megabytes of segments.
+ */
+export function ptpMayHave(t: LoadedPtp, a: number, b: number): boolean {
+  const h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x3c6ef372, 0x85ebca6b)) >>> 0;
+  const bit = (h ^ (h >>> 15)) & t.bloomMask;
+  return (t.bloom[bit >>> 5] & (1 << (bit & 31))) !== 0;
 }
 
 /** A column-2 id's first slot in a segment. */
@@ -145,7 +194,16 @@ function buildPtpMatrix(meta: PtpTable, draft: PtpDraft, nCodes: number): Loaded
     slots[2 * (base + i)] = b;
     slots[2 * (base + i) + 1] = rs[r];
   }
-  return { meta, start, mask, slots, rows, fixedInd: Int8Array.from(fixed) };
+  let bits = 1024;
+  while (bits < n * 8 && bits < 1 << 24) bits *= 2;
+  const bloom = new Int32Array(bits >>> 5);
+  const t: LoadedPtp = { meta, start, mask, slots, rows, fixedInd: Int8Array.from(fixed), bloom, bloomMask: bits - 1 };
+  for (let r = 0; r < n; r++) {
+    const h = (Math.imul(as[r], 0x9e3779b1) ^ Math.imul(bs[r] + 0x3c6ef372, 0x85ebca6b)) >>> 0;
+    const bit = (h ^ (h >>> 15)) & t.bloomMask;
+    bloom[bit >>> 5] |= 1 << (bit & 31);
+  }
+  return t;
 }
 
 /**
@@ -197,8 +255,11 @@ export interface LoadedTable {
   readonly rules: readonly TRule[];
   /** Every procedure code the edits and rule indexes mention → a small integer id. */
   readonly codeIds: ReadonlyMap<string, number>;
-  /** The same ids by `codeSlot(code)` (-1: not mentioned), for the hot path. */
-  readonly codeIdBySlot: Int32Array;
+  /**
+   * The same ids by `codeSlot(code)`, for the hot path (`codeIdOfSlot`): an open-addressing hash
+   * of slots, a few hundred KB that stay in cache, not a dense array over every possible code.
+   */
+  readonly slotIds: SlotIds;
   readonly ruleInfo: readonly RuleInfo[];
   readonly billable: ReadonlySet<string>;
   /** Billable codes, sorted: header suggestions are a binary search away. */
@@ -395,7 +456,7 @@ export function loadTable(json: unknown, options: LoadTableOptions = {}): LoadTa
       layers,
       rules: table.rules,
       codeIds,
-      codeIdBySlot,
+      slotIds: buildSlotIds(codeIds),
       ruleInfo,
       billable: new Set(billableSorted),
       billableSorted,
