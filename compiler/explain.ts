@@ -778,6 +778,11 @@ function disabledBy(layer: Layer, id: string): string | undefined {
   return layer.disabled.find((d) => matchesPattern(d, id));
 }
 
+/** A CMS table as the reader knows it: its version, else its file. */
+function tableName(t: { version: string; file: string }): string {
+  return t.version || t.file;
+}
+
 const INDICATOR_WORDS: Record<number, string> = {
   0: "indicator 0: no modifier allows both",
   1: "indicator 1: allowed with an NCCI-associated modifier when the services are distinct",
@@ -838,7 +843,7 @@ function tracePtp(env: Env, filter: (id: string) => boolean, explicit: boolean, 
           status: "not-applied",
           date,
           lines: sortedUnique([...col1, ...col2]),
-          what: `NCCI PTP edit (${t.version}): column 1 ${tick(a)}, column 2 ${tick(b)}`,
+          what: `NCCI PTP edit (${tableName(t)}): column 1 ${tick(a)}, column 2 ${tick(b)}`,
           because: [`column 1 ${tick(a)} is on ${linesWord(col1)} and column 2 ${tick(b)} on ${linesWord(col2)}, both on ${date}`],
           source: t.source,
           findings: [],
@@ -915,9 +920,9 @@ function explicitPtp(env: Env, t: PtpTable, codes: string[], filter: (id: string
     if (codes.includes(a) && codes.includes(b) && t.pairs[a]?.[b] !== undefined) continue;
     const why =
       t.pairs[a]?.[b] === undefined
-        ? `the PTP table (${t.version}) has no row with column 1 ${tick(a)} and column 2 ${tick(b)}`
+        ? `the PTP table (${tableName(t)}) has no row with column 1 ${tick(a)} and column 2 ${tick(b)}`
         : `the edit needs both ${tick(a)} and ${tick(b)} on ${formatDay(env.day)}; the lines of that date carry ${codes.map(tick).join(", ")}`;
-    env.traces.push({ rule: p, kind: "ptp", status: "not-candidate", date: formatDay(env.day), lines: [], what: `NCCI PTP edit (${t.version}): column 1 ${tick(a)}, column 2 ${tick(b)}`, because: [why], failed: why, source: t.source, findings: [] });
+    env.traces.push({ rule: p, kind: "ptp", status: "not-candidate", date: formatDay(env.day), lines: [], what: `NCCI PTP edit (${tableName(t)}): column 1 ${tick(a)}, column 2 ${tick(b)}`, because: [why], failed: why, source: t.source, findings: [] });
   }
 }
 
@@ -946,7 +951,7 @@ function traceMue(env: Env, filter: (id: string) => boolean): void {
         status: "not-applied",
         date,
         lines: ls,
-        what: `NCCI MUE (${t.version}): ${tick(code)} at most ${plural(max, "unit")} ${mai === 1 ? "per line" : "per day"} (${MAI_WORDS[mai]})`,
+        what: `NCCI MUE (${tableName(t)}): ${tick(code)} at most ${plural(max, "unit")} ${mai === 1 ? "per line" : "per day"} (${MAI_WORDS[mai]})`,
         because: [`${tick(code)} is billed on ${linesWord(ls)} with ${plural(total, "unit")} in all on ${date}`],
         source: t.source,
         findings: [],
@@ -1006,7 +1011,7 @@ function traceAoc(env: Env, filter: (id: string) => boolean): void {
         status: "not-applied",
         date,
         lines: addonLines,
-        what: `NCCI add-on code edit (${t.version}): ${tick(addon)} is an add-on code`,
+        what: `NCCI add-on code edit (${tableName(t)}): ${tick(addon)} is an add-on code`,
         because: [`add-on ${tick(addon)} is billed on ${linesWord(addonLines)} on ${date}`],
         source: t.source,
         findings: [],
@@ -1216,8 +1221,39 @@ export function explainClaim(table: DecisionTable, claimData: unknown, opts: Exp
   }
   traceFallThrough(env);
   sortFindings(findings);
+  if (wanted !== undefined) explainUntouchedEdits(env, wanted, groups);
   const kept = wanted === undefined ? traces : traces.filter((t) => filter(t.rule));
   return { claimId: claim.id, layer: layerName, payer, verdict: verdictOf(findings), findings, groups, traces: kept };
+}
+
+/** `--rule cms.mue.CODE` / `cms.aoc.CODE` naming an edit no line of the claim touches: say so. */
+function explainUntouchedEdits(env: Env, wanted: readonly string[], groups: { date: string; lines: number[] }[]): void {
+  const codes = [...new Set(env.lines.map((l) => l.code))];
+  for (const id of wanted) {
+    if (id.endsWith(".*") || env.traces.some((t) => t.rule === id)) continue;
+    for (const [kind, tables] of [["mue", env.layer.mue.map((i) => env.table.edits.mue[i]!)], ["aoc", env.layer.aoc.map((i) => env.table.edits.aoc[i]!)]] as const) {
+      for (const t of tables) {
+        if (!id.startsWith(`${t.idPrefix}.`)) continue;
+        const code = id.slice(t.idPrefix.length + 1);
+        const listed = kind === "mue" ? (t as MueTable).limits[code] !== undefined : (t as AocTable).addons[code] !== undefined;
+        const why = !listed
+          ? `the ${kind === "mue" ? "MUE" : "add-on"} table (${tableName(t)}) has no row for ${tick(code)}`
+          : `no line of the claim carries ${tick(code)} (it carries ${codes.map(tick).join(", ")})`;
+        env.traces.push({
+          rule: id,
+          kind,
+          status: "not-candidate",
+          ...(groups[0] && { date: groups[0].date }),
+          lines: [],
+          what: kind === "mue" ? `NCCI MUE (${tableName(t)}) for ${tick(code)}` : `NCCI add-on code edit (${tableName(t)}) for ${tick(code)}`,
+          because: [why],
+          failed: why,
+          source: t.source,
+          findings: [],
+        });
+      }
+    }
+  }
 }
 
 /** `--rule ID` for a rule defined in the table but not in force in the claim's layer. */

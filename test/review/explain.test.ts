@@ -193,5 +193,11 @@ describe("explain on random rule sets and claims", () => {
     const missing = explainClaim(s.table, c, { rules: ["cms.ptp.11104.11102"] });
     expect(missing.traces[0]!.status).toBe("not-candidate");
     expect(missing.traces[0]!.failed).toContain("needs both `11104` and `11102`");
+    const mue = explainClaim(s.table, c, { rules: ["cms.mue.11102", "cms.aoc.11103", "cms.mue.99999"] });
+    expect(mue.traces.map((t) => `${t.rule} ${t.status}: ${t.failed}`)).toEqual([
+      "cms.mue.11102 not-candidate: no line of the claim carries `11102` (it carries `17004`, `17003`)",
+      "cms.aoc.11103 not-candidate: no line of the claim carries `11103` (it carries `17004`, `17003`)",
+      "cms.mue.99999 not-candidate: the MUE table (mue.tsv) has no row for `99999`",
+    ]);
   });
 });
