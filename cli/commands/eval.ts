@@ -147,7 +147,11 @@ export async function run(args: string[], io: Io): Promise<number> {
   const read = { items: 0 };
   const lines = untilStopped(input === "-" ? (source ? source.lines() : io.stdinLines()) : io.fileLines(input), stops, read);
   try {
-    if (workers > 0) {
+    if (workers > 0 && input !== "-") {
+      // A file: the workers read their own byte ranges, so the main thread only writes.
+      const r = await evaluateFileInWorkers(table, tableText, path.resolve(io.cwd, input), workers, json, io, stops, read);
+      if (r) worst = ExitCode.Findings;
+    } else if (workers > 0) {
       const r = await evaluateLinesInWorkers(table, tableText, lines, workers, json, io);
       if (r) worst = ExitCode.Findings;
     } else await evaluateLines(table, lines, emit, io);
@@ -387,6 +391,207 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.entr
   return bad;
 }
 
+/** A byte range of an NDJSON file for a worker: whole lines, the first numbered `firstLine`. */
+interface FileChunk {
+  seq: number;
+  file: string;
+  start: number;
+  end: number;
+  firstLine: number;
+}
+
+/** What a worker sends back for a chunk: the output, record boundaries in it, claim ids. */
+interface ChunkReply {
+  seq: number;
+  out: string;
+  /** Start of each record's output in `out` (one more entry: the end). */
+  offsets: number[];
+  /** Per record: [input line number, claim id or null for an invalid record]. */
+  lines: number[];
+  ids: (string | null)[];
+  bad: boolean;
+}
+
+/** Bytes per chunk of a file evaluated by workers. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * `--workers N` on a file: the main thread cuts the file into chunks of whole lines (about
+ * 1 MB, counting lines so every chunk knows its first line number), the workers read, parse,
+ * evaluate and render their chunks, and the main thread writes the chunks' output in input
+ * order. Claim ids are tracked in input order here: a record whose id came earlier is
+ * evaluated again in this thread with the duplicate-id warning, as the single-thread path
+ * gives it. Stops (SIGINT, broken pipe) end dispatching between chunks.
+ */
+async function evaluateFileInWorkers(
+  table: LoadedTable,
+  tableText: string,
+  file: string,
+  n: number,
+  json: boolean,
+  io: Io,
+  stops: { readonly reason: unknown },
+  read: { items: number },
+): Promise<boolean> {
+  const fd = fs.openSync(file, "r");
+  const size = fs.fstatSync(fd).size;
+  const pool: Worker[] = [];
+  const pending = new Map<number, ChunkReply>();
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const stub = `const { workerData } = require("node:worker_threads");
+import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); }).then((m) => m.evalWorkerMain(), (e) => { throw e; });`;
+  for (let i = 0; i < n; i++) {
+    const w = new Worker(stub, { eval: true, workerData: { kind: "dermrules-eval", tsx, entry: import.meta.url, tableText, json } });
+    w.on("message", (m: ChunkReply) => {
+      pending.set(m.seq, m);
+      signal();
+    });
+    w.on("error", (e) => {
+      failure = e;
+      signal();
+    });
+    pool.push(w);
+  }
+  const seen = new Set<string>();
+  const chunks = new Map<number, FileChunk>();
+  let bad = false;
+  let sent = 0;
+  let written = 0;
+  const drain = async () => {
+    for (;;) {
+      const r = pending.get(written);
+      if (r === undefined) return;
+      pending.delete(written);
+      if (r.bad) bad = true;
+      let out = r.out;
+      const chunkSeq = written;
+      let dupes: [number, string][] | null = null;
+      for (let k = 0; k < r.ids.length; k++) {
+        const id = r.ids[k];
+        if (id === null || id === undefined) continue;
+        if (seen.has(id)) (dupes ??= []).push([k, id]);
+        else seen.add(id);
+      }
+      if (dupes !== null) {
+        // Rebuild the chunk's output with the duplicates re-evaluated (rare).
+        const parts: string[] = [];
+        let from = 0;
+        const text = readRange(fd, chunks.get(written)!);
+        for (const [k] of dupes) {
+          parts.push(out.slice(from, r.offsets[k]));
+          const lineNo = r.lines[k]!;
+          const again = createBatchEvaluator(table);
+          const record = text.get(lineNo)!;
+          again(record, lineNo);
+          const res = again(record, lineNo);
+          if (res.verdict === "deny" || res.verdict === "invalid") bad = true;
+          parts.push(json ? JSON.stringify(res) + "\n" : renderResult(res));
+          from = r.offsets[k + 1]!;
+        }
+        parts.push(out.slice(from));
+        out = parts.join("");
+      }
+      io.stdout(out);
+      chunks.delete(chunkSeq);
+      written++;
+      await io.flush();
+    }
+  };
+  const waitFor = async (until: () => boolean) => {
+    while (!until()) {
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (pending.has(written) || failure) signal();
+      });
+      await drain();
+    }
+  };
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES + 65536);
+    let start = 0;
+    let line = 1;
+    while (start < size && stops.reason === null) {
+      // Read up to a chunk, then extend to the end of its last line.
+      let end = Math.min(size, start + CHUNK_BYTES);
+      let lines = 0;
+      let pos = start;
+      for (;;) {
+        const len = fs.readSync(fd, buf, 0, Math.min(buf.length, end - pos + 65536, size - pos), pos);
+        if (len <= 0) {
+          end = size;
+          break;
+        }
+        let i = 0;
+        let lastNl = -1;
+        for (;;) {
+          const nl = buf.indexOf(10, i);
+          if (nl < 0 || nl >= len) break;
+          lines++;
+          lastNl = nl;
+          i = nl + 1;
+          if (pos + nl + 1 >= end) break;
+        }
+        if (lastNl >= 0 && pos + lastNl + 1 >= end) {
+          end = pos + lastNl + 1;
+          break;
+        }
+        if (pos + len >= size) {
+          // The last line has no newline: it is a record too.
+          end = size;
+          if (lastNl + 1 < len) lines++;
+          break;
+        }
+        pos += len;
+      }
+      const seq = sent++;
+      const chunk: FileChunk = { seq, file, start, end, firstLine: line };
+      chunks.set(seq, chunk);
+      pool[seq % n]!.postMessage(chunk);
+      line += lines;
+      read.items = line - 1;
+      start = end;
+      await waitFor(() => sent - written < n * 2);
+    }
+    await waitFor(() => written === sent);
+  } finally {
+    fs.closeSync(fd);
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return bad;
+}
+
+/** The lines of a chunk by input line number (for re-evaluating a duplicate, in the main thread). */
+function readRange(fd: number, c: FileChunk): Map<number, string> {
+  const buf = Buffer.allocUnsafe(c.end - c.start);
+  let got = 0;
+  while (got < buf.length) {
+    const len = fs.readSync(fd, buf, got, buf.length - got, c.start + got);
+    if (len <= 0) break;
+    got += len;
+  }
+  const lines = chunkLines(buf.toString("utf8", 0, got));
+  return new Map(lines.map((l, k) => [c.firstLine + k, c.firstLine + k === 1 ? stripBom(l) : l]));
+}
+
+/** Splits a chunk's text into lines as `linesOf` does (LF, a CR before it dropped). */
+function chunkLines(text: string): string[] {
+  const out = text.split("\n");
+  if (out.length > 0 && out[out.length - 1] === "") out.pop();
+  for (let i = 0; i < out.length; i++) {
+    const l = out[i]!;
+    if (l.length > 0 && l.charCodeAt(l.length - 1) === 13) out[i] = l.slice(0, -1);
+  }
+  return out;
+}
+
 /** The worker side of `--workers`: load the table once, then evaluate batches as they come. */
 export function evalWorkerMain(): void {
   if (isMainThread || parentPort === null) return;
@@ -395,7 +600,11 @@ export function evalWorkerMain(): void {
   if (!loaded.ok) throw new Error(`table: ${loaded.errors[0]?.message ?? "unusable"}`);
   const table = loaded.table;
   const port = parentPort;
-  port.on("message", (m: WorkerBatch) => {
+  port.on("message", (m: WorkerBatch | FileChunk) => {
+    if ("file" in m) {
+      port.postMessage(evaluateChunk(table, m, data.json));
+      return;
+    }
     const out: string[] = [];
     const ids: (string | null)[] = [];
     let bad = false;
@@ -407,4 +616,42 @@ export function evalWorkerMain(): void {
     }
     port.postMessage({ seq: m.seq, out, ids, bad } satisfies WorkerReply);
   });
+}
+
+/** Reads, evaluates and renders one file chunk (worker side). */
+function evaluateChunk(table: LoadedTable, m: FileChunk, json: boolean): ChunkReply {
+  const fd = fs.openSync(m.file, "r");
+  const buf = Buffer.allocUnsafe(m.end - m.start);
+  let got = 0;
+  try {
+    while (got < buf.length) {
+      const len = fs.readSync(fd, buf, got, buf.length - got, m.start + got);
+      if (len <= 0) break;
+      got += len;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  const lines = chunkLines(buf.toString("utf8", 0, got));
+  const parts: string[] = [];
+  const offsets: number[] = [];
+  const lineNos: number[] = [];
+  const ids: (string | null)[] = [];
+  let len = 0;
+  let bad = false;
+  for (let k = 0; k < lines.length; k++) {
+    const lineNo = m.firstLine + k;
+    const text = lineNo === 1 ? stripBom(lines[k]!) : lines[k]!;
+    if (text.trim() === "") continue;
+    const res = evaluateJsonText(table, text, lineNo);
+    if (res.verdict === "deny" || res.verdict === "invalid") bad = true;
+    const rendered = json ? JSON.stringify(res) + "\n" : renderResult(res);
+    offsets.push(len);
+    len += rendered.length;
+    parts.push(rendered);
+    lineNos.push(lineNo);
+    ids.push(res.verdict === "invalid" ? null : res.claimId);
+  }
+  offsets.push(len);
+  return { seq: m.seq, out: parts.join(""), offsets, lines: lineNos, ids, bad };
 }
