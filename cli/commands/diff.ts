@@ -18,7 +18,33 @@ const USAGE =
   "       dermrules diff --git A..B [--] <path…>   (A.. or A: against the working tree)\n" +
   "  <base>, <head>: folders or files of rules, or compiled tables (*.json)\n";
 
+/** Flags of this command (with whether they take a value). */
+const FLAGS: Record<string, boolean> = { "--json": false, "--markdown": false, "--fail-on-change": false, "--claims": true, "--seed": true, "--git": true };
+
+/**
+ * `diff --git A..B -- rules/ --markdown`: paths follow `--`, but a flag of this command written
+ * after them is still meant as a flag (no rule folder is called `--markdown`), so it is moved
+ * back in front.
+ */
+function flagsAfterPaths(args: string[]): string[] {
+  const dd = args.indexOf("--");
+  if (dd < 0) return args;
+  const before = args.slice(0, dd);
+  const paths: string[] = [];
+  const rest = args.slice(dd + 1);
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    const name = a.includes("=") ? a.slice(0, a.indexOf("=")) : a;
+    if (name in FLAGS) {
+      before.push(a);
+      if (FLAGS[name] && !a.includes("=") && i + 1 < rest.length) before.push(rest[++i]!);
+    } else paths.push(a);
+  }
+  return [...before, "--", ...paths];
+}
+
 export async function run(args: string[], io: Io): Promise<number> {
+  args = flagsAfterPaths(args);
   const parsed = parse(args, {
     json: { type: "boolean", default: false },
     markdown: { type: "boolean", default: false },

@@ -148,6 +148,10 @@ describe("dermrules diff", () => {
     expect(committed.stdout).toContain("dermrules diff: HEAD~1:rules → HEAD:rules");
     expect(committed.stdout).toContain("~ t.destruction.over-14 [cms] rules/cms.rules:4:1");
     expect(committed.stdout).toContain("→ 17000, 17003 count > 15");
+    // Flags after the paths are still flags (the README writes `-- rules/ --markdown`).
+    const md = await runCli(["diff", "--git", "HEAD~1..HEAD", "--", "rules", "--markdown"], { cwd: root });
+    expect(md.code).toBe(0);
+    expect(md.stdout.startsWith("### dermrules policy diff: `HEAD~1:rules` → `HEAD:rules`")).toBe(true);
     const worktree = await runCli(["diff", "--git", "HEAD", "rules"], { cwd: root });
     expect(worktree.code).toBe(0);
     expect(worktree.stdout).toContain("dermrules diff: HEAD:rules → working tree:rules");
