@@ -76,6 +76,11 @@ interface Ctx {
   dxm: Uint8Array[];
   /** Per claim diagnosis: its normalized form's facts (billable, header, memberships). */
   dxInfo: DxInfo[];
+  /**
+   * How many of `dx`, `dxm` and `dxInfo` are this claim's: the three are scratch arrays reused
+   * from claim to claim (filled by index), like `member`, so a claim allocates none of them.
+   */
+  nDx: number;
   /** The current line (line scope, select cases), or -1. */
   cur: number;
   /**
@@ -113,7 +118,7 @@ function pointsTo(x: Ctx, l: number, d: number): boolean {
   const ptrs = x.lines[l].dxPointers;
   const dxm = x.dxm;
   if (ptrs === undefined) {
-    for (let i = 0; i < x.dx.length; i++) if (dxm[i][d] !== 0) return true;
+    for (let i = 0; i < x.nDx; i++) if (dxm[i][d] !== 0) return true;
     return false;
   }
   for (let i = 0; i < ptrs.length; i++) if (dxm[ptrs[i] - 1][d] !== 0) return true;
@@ -437,7 +442,7 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
       const d = dxId(ft, c.set);
       if (c.scope === "line") return (x) => x.cur >= 0 && pointsTo(x, x.cur, d);
       return (x) => {
-        for (let i = 0; i < x.dxm.length; i++) if (x.dxm[i][d] !== 0) return true;
+        for (let i = 0; i < x.nDx; i++) if (x.dxm[i][d] !== 0) return true;
         return false;
       };
     }
@@ -550,7 +555,7 @@ function applyAction(x: Ctx, rule: TRule, fr: FastRule, subject: number[]): void
     case "require-dx": {
       if (subject.length === 0) {
         // No code atom chose lines: the requirement is on the claim's diagnoses.
-        for (let i = 0; i < x.dxm.length; i++) if (x.dxm[i][fr.actionDx] !== 0) return;
+        for (let i = 0; i < x.nDx; i++) if (x.dxm[i][fr.actionDx] !== 0) return;
         emitRule(x, rule, subject);
         return;
       }
@@ -956,6 +961,7 @@ function runAoc(x: Ctx): void {
       if (isDisabled(layer, id)) continue;
       if (present !== null) {
         const origin: FindingOrigin = { id, category: "addon", severity: "error", message: "", source: t.meta.source };
+        if (x.addonsWithPrimaries === NO_WATCH) x.addonsWithPrimaries = [];
         for (const l of x.codeLines[i]) x.addonsWithPrimaries.push({ origin, addon, line: l, primaryLines: present, fallen: false });
         continue;
       }
@@ -1006,6 +1012,9 @@ function runAddonFallThrough(x: Ctx): void {
   }
 }
 
+/** No add-on watched yet (shared, never pushed to: a claim allocates its list on first use). */
+const NO_WATCH: AddonWatch[] = [];
+
 /** Scratch: which lines carry an error finding (claims have at most 50 lines). */
 const ERROR_LINE = new Uint8Array(64);
 
@@ -1027,7 +1036,7 @@ export function billableUnder(lt: LoadedTable, prefix: string, max: number): str
 function runIcd(x: Ctx): void {
   const lt = x.lt;
   if (lt.billable.size === 0) return; // the table carries no ICD-10-CM list
-  for (let k = 0; k < x.dx.length; k++) {
+  for (let k = 0; k < x.nDx; k++) {
     const d = x.dx[k];
     const info = x.dxInfo[k];
     if (info.billable) continue;
@@ -1080,6 +1089,7 @@ const X: Ctx = {
   codeInfo: [],
   dxm: [],
   dxInfo: [],
+  nDx: 0,
   cur: -1,
   subject: [],
   subjectLen: 0,
@@ -1141,35 +1151,30 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   }
   const x = X;
   const fast = fastTable(lt);
-  const dx: string[] = [];
-  const dxm: Uint8Array[] = [];
-  const dxInfo: DxInfo[] = [];
   const diagnoses = claim.diagnoses;
   for (let i = 0; i < diagnoses.length; i++) {
     const info = dxInfoOf(lt, fast, diagnoses[i]);
-    dx.push(info.norm);
-    dxm.push(info.member);
-    dxInfo.push(info);
+    x.dx[i] = info.norm;
+    x.dxm[i] = info.member;
+    x.dxInfo[i] = info;
   }
+  x.nDx = diagnoses.length;
   const birth = claim.patient?.birthDate;
   const lines = claim.lines;
   x.lt = lt;
   x.layer = layer;
   x.fast = fast;
   x.fastLayer = fastLayer(fast, layer);
-  x.dxm = dxm;
-  x.dxInfo = dxInfo;
-  x.member = [];
+
   x.claim = claim;
   x.lines = lines;
-  x.dx = dx;
   x.payer = payer;
   x.birthDay = birth === undefined ? null : dayNumber(birth);
   x.cur = -1;
   x.subjectLen = 0;
   x.modReady = false;
   x.findings = findings;
-  x.addonsWithPrimaries = [];
+  x.addonsWithPrimaries = NO_WATCH;
   runIcd(x);
 
   const n = lines.length;
@@ -1205,11 +1210,8 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.codeIdx = [];
   x.codeLines = [];
   x.codeInfo = [];
-  x.member = [];
-  x.dxm = [];
-  x.dxInfo = [];
   x.findings = [];
-  x.addonsWithPrimaries = [];
+  x.addonsWithPrimaries = NO_WATCH;
   sortFindings(findings);
   return { claimId: claim.id, verdict: verdictOf(findings), findings, layer: layer.name };
 }
