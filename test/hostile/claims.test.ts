@@ -5,10 +5,11 @@
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBatchEvaluator, evaluate, evaluateJsonText, type EvalResult, type InputError } from "../../runtime/index.ts";
+import { createBatchEvaluator, evaluate, evaluateJsonText, loadTable, type EvalResult, type InputError } from "../../runtime/index.ts";
 import { DEFAULT_PAYER_MAP, parsePayerMap, resolvePayer } from "../../formats/payer-map.ts";
 import { runCli } from "../support/cli.ts";
-import { claim, tableOf, tempFile } from "./support.ts";
+import { serializeTable } from "../../compiler/index.ts";
+import { claim, compile, lines, tableOf, tempFile } from "./support.ts";
 
 const { table, json: tableJson } = tableOf();
 const text = (v: unknown) => JSON.stringify(v);
@@ -202,6 +203,22 @@ describe("claims with hostile values", () => {
         expect(r).toMatchObject({ verdict: "clean", layer: "cms" });
         expect(r.findings[0]!.message).toBe(`payer \`${payer}\` has no ruleset: the \`cms\` rules were applied`);
       }
+    });
+
+    it("rulesets and rule ids named after Object.prototype members compile to real layers", () => {
+      const r = compile({
+        "a.rules": "when 17000 flag id cms.__proto__.x\n",
+        "b.rules": "ruleset constructor extends cms\nwhen 17000 flag id constructor.prototype\n",
+        "c.rules": "ruleset hasOwnProperty extends cms\n",
+      });
+      expect(lines(r)).toEqual([]);
+      expect(Object.keys(r.table!.layers)).toEqual(["cms", "constructor", "hasOwnProperty"]);
+      const loaded = loadTable(serializeTable(r.table!));
+      if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+      const rulesFor = (payer: string) => evaluate(loaded.table, claim({ payer })).findings.map((f) => f.rule);
+      expect(rulesFor("constructor")).toEqual(["cms.__proto__.x", "constructor.prototype"]);
+      expect(rulesFor("hasOwnProperty")).toEqual(["cms.__proto__.x"]);
+      expect(rulesFor("prototype")).toEqual(["dermrules.payer.unknown", "cms.__proto__.x"]);
     });
 
     it("the payer map (837/FHIR/CSV import) resolves only its own entries", () => {
