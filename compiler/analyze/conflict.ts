@@ -20,7 +20,7 @@
  */
 import type { TRule } from "../../runtime/table.ts";
 import { ruleAny, ruleAt, selectCaseAt } from "./fires.ts";
-import { and, code, inView, noNewLines, not, or, type Formula, type View } from "./formula.ts";
+import { and, code, inView, noNewLines, not, or, someLine, type Formula, type View } from "./formula.ts";
 import type { Edit, LayerModel, RuleInfo } from "./model.ts";
 import { containsCode, single, type RankSet } from "./ranks.ts";
 import { ask, describeId, inLayer, relatedOf, tick, type Reporter } from "./report.ts";
@@ -127,7 +127,7 @@ function buildQuestion(layer: LayerModel, r: RuleInfo, d: Demand): Question | un
       const wView: View = { hide: names };
       const alts = d.codes.map((c, i) => ({
         label: c,
-        view: { hide: names.filter((_, j) => j !== i), ...(d.remove && { hideCodes: d.remove }) } as View,
+        view: { hide: names.filter((_, j) => j !== i), ...(d.remove && { hideCodes: d.remove, keep: [names[i]!] }) } as View,
         line: names[i]!,
         deniers: deniersOf(layer, c, r, { includeSelf: false, mue: true }),
       }));
@@ -200,7 +200,8 @@ function askConflict(layer: LayerModel, r: RuleInfo, d: Demand, q: Question, out
   let refinements = 0;
   for (let round = 0; round < MAX_REFINEMENTS + MAX_DENIERS + 1; round++) {
     const f = and(
-      inView(and(q.before, ...clean.map((id) => not(layer.errorAny(id)))), q.wView),
+      // W is a claim: it has a line of its own, even when A's finding needs none.
+      inView(and(q.before, someLine(), ...clean.map((id) => not(layer.errorAny(id)))), q.wView),
       // The denial may use only lines W already has (those A's finding and W's cleanness need):
       // a denial that needs a line of its own is about that line, not about A's demand.
       ...q.alts.map((a, i) =>

@@ -20,8 +20,10 @@ import type { DxRegistry } from "./dx.ts";
 /** Which lines a quantifier or count does not see. */
 export interface View {
   readonly hide: readonly string[];
-  /** Lines whose code is in this set are not seen either (the lines a `replace` fix removes). */
+  /** Lines whose code is in this set are not seen either (the lines a `replace` fix removes)… */
   readonly hideCodes?: RankSet;
+  /** …except these (the line the fix adds). */
+  readonly keep?: readonly string[];
 }
 
 export const ALL_LINES: View = { hide: [] };
@@ -34,8 +36,12 @@ export type Formula =
   | { readonly k: "and"; readonly args: readonly Formula[] }
   | { readonly k: "or"; readonly args: readonly Formula[] }
   | { readonly k: "not"; readonly arg: Formula }
-  /** `noNew`: the witness must be a line the rest of the question already put in the model. */
-  | { readonly k: "exists"; readonly v: string; readonly view: View; readonly body: Formula; readonly noNew?: boolean }
+  /**
+   * `noNew`: the witness must be a line the rest of the question already put in the model.
+   * `last`: split only when nothing else that may add lines is left (so it adds a line only
+   * when no other part of the question brings one).
+   */
+  | { readonly k: "exists"; readonly v: string; readonly view: View; readonly body: Formula; readonly noNew?: boolean; readonly last?: boolean }
   | { readonly k: "forall"; readonly v: string; readonly view: View; readonly body: Formula; readonly noNew?: boolean }
   /** Total units of the seen lines whose code is in `set`. */
   | { readonly k: "count"; readonly set: RankSet; readonly op: Op; readonly n: number; readonly view: View; readonly noNew?: boolean }
@@ -173,7 +179,14 @@ export function compare(a: number, op: Op, b: number): boolean {
 export function mergeViews(a: View, b: View): View {
   const hide = [...new Set([...a.hide, ...b.hide])];
   const hc = a.hideCodes && b.hideCodes ? union(a.hideCodes, b.hideCodes) : (a.hideCodes ?? b.hideCodes);
-  return hc && !isEmpty(hc) ? { hide, hideCodes: hc } : { hide };
+  if (!hc || isEmpty(hc)) return { hide };
+  const keep = [...new Set([...(a.keep ?? []), ...(b.keep ?? [])])];
+  return keep.length > 0 ? { hide, hideCodes: hc, keep } : { hide, hideCodes: hc };
+}
+
+/** Whether a view hides a line by its code (not by name). */
+export function hidesByCode(view: View, name: string, codeValue: string): boolean {
+  return view.hideCodes !== undefined && containsCode(view.hideCodes, codeValue) && !(view.keep ?? []).includes(name);
 }
 
 /** The formula read in a view: every quantifier and count also skips what `view` hides. */
@@ -223,7 +236,7 @@ export function noNewLines(f: Formula): Formula {
 
 /** Replaces a line name (a bound variable) by another, in atoms and views. */
 export function substitute(f: Formula, from: string, to: string): Formula {
-  const sv = (v: View): View => (v.hide.includes(from) ? { ...v, hide: v.hide.map((h) => (h === from ? to : h)) } : v);
+  const sv = (v: View): View => (v.hide.includes(from) || v.keep?.includes(from) ? { ...v, hide: v.hide.map((h) => (h === from ? to : h)), ...(v.keep && { keep: v.keep.map((h) => (h === from ? to : h)) }) } : v);
   const go = (g: Formula): Formula => {
     switch (g.k) {
       case "and":
@@ -329,8 +342,7 @@ export interface EvalEnv {
 }
 
 function seen(view: View, l: ModelLine): boolean {
-  if (view.hide.includes(l.name)) return false;
-  return !(view.hideCodes && containsCode(view.hideCodes, l.code));
+  return !view.hide.includes(l.name) && !hidesByCode(view, l.name, l.code);
 }
 
 function lineDx(m: Model, l: ModelLine): string[] {
@@ -354,7 +366,7 @@ export function evaluate(f: Formula, m: Model, env: EvalEnv, bind: Map<string, M
     case "exists":
     case "forall": {
       const hidden = new Set(f.view.hide.map((h) => line(h)?.name ?? h));
-      const view: View = f.view.hideCodes ? { hide: [...hidden], hideCodes: f.view.hideCodes } : { hide: [...hidden] };
+      const view: View = { ...f.view, hide: [...hidden] };
       const test = (l: ModelLine): boolean => {
         const b = new Map(bind);
         b.set(f.v, l);
@@ -364,8 +376,7 @@ export function evaluate(f: Formula, m: Model, env: EvalEnv, bind: Map<string, M
       return f.k === "exists" ? ls.some(test) : ls.every(test);
     }
     case "count": {
-      const hidden = f.view.hide.map((h) => line(h)?.name ?? h);
-      const view: View = f.view.hideCodes ? { hide: hidden, hideCodes: f.view.hideCodes } : { hide: hidden };
+      const view: View = { ...f.view, hide: f.view.hide.map((h) => line(h)?.name ?? h) };
       let total = 0;
       for (const l of m.lines) if (seen(view, l) && containsCode(f.set, l.code)) total += l.units;
       return compare(total, f.op, f.n);
@@ -448,7 +459,7 @@ export function canonicalKey(f: Formula): { key: string; payer: boolean } {
   const names = new Map<string, string>();
   let payer = false;
   const name = (v: string): string => (v.startsWith("?") ? (names.get(v) ?? v) : v);
-  const view = (v: View): string => `[${v.hide.map(name).join(",")}${v.hideCodes ? `|${v.hideCodes.map(([a, b]) => `${a}-${b}`).join(",")}` : ""}]`;
+  const view = (v: View): string => `[${v.hide.map(name).join(",")}${v.hideCodes ? `|${v.hideCodes.map(([a, b]) => `${a}-${b}`).join(",")}|${(v.keep ?? []).join(",")}` : ""}]`;
   const set = (s: RankSet): string => s.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(",");
   const go = (g: Formula): string => {
     switch (g.k) {
@@ -463,7 +474,7 @@ export function canonicalKey(f: Formula): { key: string; payer: boolean } {
       case "exists":
       case "forall": {
         names.set(g.v, `#${names.size}`);
-        return `${g.k === "exists" ? "E" : "A"}${g.noNew ? "!" : ""}${names.get(g.v)}${view(g.view)}(${go(g.body)})`;
+        return `${g.k === "exists" ? "E" : "A"}${g.noNew ? "!" : ""}${g.k === "exists" && g.last ? "~" : ""}${names.get(g.v)}${view(g.view)}(${go(g.body)})`;
       }
       case "count":
         return `count(${set(g.set)}${g.op}${g.n}${view(g.view)}${g.noNew ? "!" : ""})`;
@@ -499,4 +510,9 @@ export function canonicalKey(f: Formula): { key: string; payer: boolean } {
   };
   const key = go(f);
   return { key, payer };
+}
+
+/** Some line (seen by `view`), added only when the rest of the question brings none. */
+export function someLine(view: View = ALL_LINES): Formula {
+  return { k: "exists", v: freshVar(), view, body: TRUE, last: true };
 }

@@ -4,7 +4,9 @@
  */
 import type { Diagnostic, Severity, Span } from "../../grammar/source.ts";
 import { diag, tick, type DiagnosticCode } from "../diagnostics.ts";
-import { canonicalKey, type Formula } from "./formula.ts";
+import { and, canonicalKey, someLine, type Formula } from "./formula.ts";
+
+const SOME_LINE: Formula = someLine();
 import type { Edit, LayerModel, RuleInfo } from "./model.ts";
 import { solve, type NamedLine, type SolveResult } from "./solver.ts";
 import type { Evidence } from "./witness.ts";
@@ -53,9 +55,11 @@ export class Reporter {
 }
 
 /** Asks the solver one question in a layer, counting questions and undecided ones. */
-export function ask(layer: LayerModel, f: Formula, named: readonly NamedLine[] = [], steps?: number): SolveResult {
+export function ask(layer: LayerModel, f0: Formula, named: readonly NamedLine[] = [], steps?: number): SolveResult {
   const an = layer.an;
   an.questions++;
+  // A claim has at least one line (the schema's `minItems`): so does every model.
+  const f = and(f0, SOME_LINE);
   // The same question in another layer (an inherited rule, the same edits) has the same answer
   // unless it reads the payer; the model then only needs the layer's payer.
   const { key, payer } = canonicalKey(f);

@@ -11,7 +11,7 @@
  * unsatisfiability; counts that need more lines than the model has get new lines too.
  */
 import { and, code, evaluate, nnf, not, substitute, type EvalEnv, type Formula, type Model } from "./formula.ts";
-import { isEmpty, isSubset, subtract, intersect } from "./ranks.ts";
+import { ALL_CODES, isEmpty, isSubset, single, subtract, intersect } from "./ranks.ts";
 import { BudgetExceeded, emptyClaim, emptyLine, solveTheory, type ClaimStore, type LineStore, type TheoryEnv } from "./theory.ts";
 
 /** A line the question names: a plain line, a line a fix adds, or a line after a fix. */
@@ -124,8 +124,9 @@ function search(s: State, env: SolverEnv, tenv: TheoryEnv): SolveResult | undefi
   // Formulas that may add lines are split first: a `noNew` witness is chosen only among the
   // lines the rest of the question needs.
   const false_ = s.deferred.map((f) => !evaluate(f, model, env.evalEnv));
-  let i = s.deferred.findIndex((f, k) => false_[k] && !(f.k === "exists" && f.noNew));
-  if (i < 0) i = false_.indexOf(true);
+  const rank = (f: Formula): number => (f.k === "exists" && f.noNew ? 2 : f.k === "exists" && f.last ? 1 : 0);
+  let i = -1;
+  for (let r = 0; r <= 2 && i < 0; r++) i = s.deferred.findIndex((f, k) => false_[k] && rank(f) === r);
   if (i < 0) return { status: "sat", model };
   const f = s.deferred[i]!;
   const rest = [...s.deferred.slice(0, i), ...s.deferred.slice(i + 1)];
@@ -162,7 +163,7 @@ function split(s: State, f: Formula, rest: Formula[], env: SolverEnv, tenv: Theo
   if (f.k === "exists") {
     const witness = (t: State, name: string): Formula => {
       const body = substitute(f.body, f.v, name);
-      return f.view.hideCodes ? and(not(code(name, f.view.hideCodes)), body) : body;
+      return f.view.hideCodes && !(f.view.keep ?? []).includes(name) ? and(not(code(name, f.view.hideCodes)), body) : body;
     };
     const alts: (() => SolveResult | undefined)[] = s.lines
       .filter((l) => !f.view.hide.includes(l.name))
@@ -187,26 +188,34 @@ function split(s: State, f: Formula, rest: Formula[], env: SolverEnv, tenv: Theo
 
 /**
  * The literals have no model on the lines at hand. If dropping the counts that more units can
- * meet (>, >=, =, !=) leaves a model, a model of the whole may need another line in one of
- * those counts' sets: try each. Otherwise the literals are unsatisfiable.
+ * meet (>, >=, =, !=) leaves a model, a model of the whole may need more lines: first those a
+ * deferred formula that may add lines would bring (split it), else another line in the set of
+ * one of those counts (try each; not for `noNew` counts). Otherwise the literals are unsat.
  */
 function countSplit(s: State, env: SolverEnv, tenv: TheoryEnv): SolveResult | undefined {
-  const growable = s.claim.counts.filter((c) => c.op !== "<" && c.op !== "<=" && !c.noNew);
-  if (growable.length === 0) return undefined;
+  const lower = (c: ClaimStore["counts"][number]): boolean => c.op !== "<" && c.op !== "<=";
+  const lows = s.claim.counts.filter(lower);
+  if (lows.length === 0) return undefined;
   // More lines never help a count that needs more units than a count of a superset allows.
-  const least = (c: (typeof growable)[number]): number => (c.op === ">" ? Math.floor(c.n) + 1 : c.op === "!=" ? 0 : Math.ceil(c.n));
-  const most = (c: (typeof growable)[number]): number => (c.op === "<" ? Math.ceil(c.n) - 1 : c.op === "<=" || c.op === "=" ? Math.floor(c.n) : Infinity);
-  for (const k of growable) {
+  const least = (c: (typeof lows)[number]): number => (c.op === ">" ? Math.floor(c.n) + 1 : c.op === "!=" ? 0 : Math.ceil(c.n));
+  const most = (c: (typeof lows)[number]): number => (c.op === "<" ? Math.ceil(c.n) - 1 : c.op === "<=" || c.op === "=" ? Math.floor(c.n) : Infinity);
+  for (const k of lows) {
     for (const u of s.claim.counts) {
       if (u !== k && least(k) > most(u) && isSubset(k.set, u.set) && u.hide.every((h) => k.hide.includes(h))) return undefined;
     }
   }
-  const relaxed = { ...s.claim, counts: s.claim.counts.filter((c) => !growable.includes(c)) };
+  const relaxed = { ...s.claim, counts: s.claim.counts.filter((c) => !lower(c)) };
   const r = solveTheory(s.lines, relaxed, tenv);
   if (!r.ok) {
     if (r.unknown) throw new Unknown("the units search ran out of steps");
     return undefined;
   }
+  let i = s.deferred.findIndex((f) => !(f.k === "exists" && (f.noNew || f.last)) && !evaluate(f, r.model, env.evalEnv));
+  if (i < 0) i = s.deferred.findIndex((f) => f.k === "exists" && f.last && !evaluate(f, r.model, env.evalEnv));
+  if (i >= 0) return split(s, s.deferred[i]!, [...s.deferred.slice(0, i), ...s.deferred.slice(i + 1)], env, tenv);
+  // A count `= n` whose set already holds lines that bring n units gets nothing from more lines.
+  const growable = lows.filter((c) => !c.noNew && !(c.op === "=" && forcedUnits(s, c) >= c.n));
+  if (growable.length === 0) return undefined;
   if (s.countLines >= env.maxCountLines || s.lines.length >= env.maxLines) throw new Unknown("a count would need more lines than the search adds");
   return firstOf(
     growable.map((c) => () => {
@@ -219,6 +228,22 @@ function countSplit(s: State, env: SolverEnv, tenv: TheoryEnv): SolveResult | un
   );
 }
 
+/** The units a count surely gets: from the lines whose code can only be in its set. */
+function forcedUnits(s: State, c: ClaimStore["counts"][number]): number {
+  let total = 0;
+  for (const l of s.lines) {
+    if (c.hide.includes(l.name)) continue;
+    let allowed = l.canonical !== undefined ? single(l.canonical) : l.codeIn.reduce(intersect, ALL_CODES);
+    for (const o of l.codeOut) allowed = subtract(allowed, o);
+    if (isEmpty(allowed) || !isSubset(allowed, c.set)) continue;
+    let min = 1;
+    for (const [op, n] of l.units) if (op === ">") min = Math.max(min, Math.floor(n) + 1);
+    else if (op === ">=" || op === "=") min = Math.max(min, Math.ceil(n));
+    total += min;
+  }
+  return total;
+}
+
 function addLine(s: State): string {
   const name = `n${++s.created}`;
   s.lines.push(emptyLine(name));
@@ -228,7 +253,7 @@ function addLine(s: State): string {
 
 function instantiate(fa: Extract<Formula, { k: "forall" }>, name: string): Formula {
   const body = substitute(fa.body, fa.v, name);
-  return fa.view.hideCodes ? { k: "or", args: [code(name, fa.view.hideCodes), body] } : body;
+  return fa.view.hideCodes && !(fa.view.keep ?? []).includes(name) ? { k: "or", args: [code(name, fa.view.hideCodes), body] } : body;
 }
 
 /** Commits the pending formulas; false on a contradiction found on the spot. */
@@ -302,7 +327,14 @@ function commit(s: State, f: Formula, neg: boolean): boolean {
       return true;
     }
     case "count":
-      s.claim.counts.push({ set: f.view.hideCodes ? subtract(f.set, f.view.hideCodes) : f.set, op: f.op, n: f.n, hide: [...f.view.hide], ...(f.noNew && { noNew: true }) });
+      s.claim.counts.push({
+        set: f.view.hideCodes ? subtract(f.set, f.view.hideCodes) : f.set,
+        op: f.op,
+        n: f.n,
+        hide: [...f.view.hide],
+        ...(f.view.hideCodes && f.view.keep && { keep: [...f.view.keep], keepSet: f.set }),
+        ...(f.noNew && { noNew: true }),
+      });
       return true;
     case "cdx":
       (neg ? s.claim.cdxOut : s.claim.cdxIn).push(f.set);

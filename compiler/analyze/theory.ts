@@ -58,7 +58,8 @@ export interface ClaimStore {
   cdxIn: number[];
   cdxOut: number[];
   /** Total units of the lines not in `hide` whose code is in `set`. */
-  counts: { set: RankSet; op: Op; n: number; hide: string[]; noNew?: boolean }[];
+  /** `keep`: lines counted with `keepSet` (the count's set before a view removed some codes). */
+  counts: { set: RankSet; op: Op; n: number; hide: string[]; noNew?: boolean; keep?: string[]; keepSet?: RankSet }[];
 }
 
 export function emptyLine(name: string): LineStore {
@@ -475,7 +476,9 @@ function solveCodesAndUnits(
       lines.forEach((l, i) => {
         if (c.hide.includes(l.name)) return;
         const ci = counts.indexOf(c);
-        if (!choice.get(lineCv[i]!)!.member[ci]) return;
+        const opt = choice.get(lineCv[i]!)!;
+        const member = c.keep?.includes(l.name) ? containsCode(c.keepSet!, lineCv[i]!.fixed ?? opt.code) : opt.member[ci];
+        if (!member) return;
         w.set(lineAttr[i]!, (w.get(lineAttr[i]!) ?? 0) + 1);
       });
       return w;

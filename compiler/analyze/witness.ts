@@ -4,12 +4,11 @@
  * piece of evidence is evaluated on the compiled table before a diagnostic is reported, so a
  * reported witness is never wrong, whatever the solver did.
  */
-import { evaluate as runtimeEvaluate, formatDay } from "../../runtime/index.ts";
+import { ageOn, dayNumber, evaluate as runtimeEvaluate, formatDay, normalizeDx } from "../../runtime/index.ts";
 import type { Claim, ClaimLine, ClaimResult, Finding } from "../../runtime/types.ts";
 import { displayIcd } from "../codes.ts";
-import type { Model, ModelLine, View } from "./formula.ts";
+import { hidesByCode, type Model, type ModelLine, type View } from "./formula.ts";
 import type { Analysis } from "./model.ts";
-import { containsCode } from "./ranks.ts";
 
 /** One claim of the evidence and what the runtime must say about it. */
 export interface Evidence {
@@ -26,7 +25,7 @@ export interface Evidence {
 
 /** A claim of the lines a view sees, with where each named line ended up (1-based). */
 export function claimOf(m: Model, view: View, id: string): { claim: Claim; lineNo: Map<string, number> } {
-  const seen = (l: ModelLine): boolean => !view.hide.includes(l.name) && !(view.hideCodes && containsCode(view.hideCodes, l.code));
+  const seen = (l: ModelLine): boolean => !view.hide.includes(l.name) && !hidesByCode(view, l.name, l.code);
   const lines = m.lines.filter(seen);
   const lineNo = new Map<string, number>();
   const claim: Claim = {
@@ -98,4 +97,40 @@ export function claimText(c: Claim): string {
     c.placeOfService !== undefined ? `pos ${c.placeOfService}` : "",
   ].filter((x) => x !== "");
   return `${lines.join(", ")} on ${c.serviceDate ?? "?"}${extra.length > 0 ? ` (${extra.join(", ")})` : ""}`;
+}
+
+/**
+ * The other way round: the lines of a (valid) claim on one date of service as a model, so that
+ * formulas can be evaluated on claims (the property tests do). Lines are named `L1`, `L2`, … by
+ * their place in the claim.
+ */
+export function modelOfGroup(c: Claim, day: number): Model {
+  const dayOf = (l: ClaimLine): number | null => dayNumber((l.serviceDate ?? c.serviceDate)!);
+  const m: Model = {
+    day,
+    dx: c.diagnoses.map(normalizeDx),
+    lines: c.lines.flatMap((l, i) =>
+      dayOf(l) !== day
+        ? []
+        : [
+            {
+              name: `L${i + 1}`,
+              code: l.code,
+              units: l.units,
+              mods: [...(l.modifiers ?? [])],
+              dx: l.dxPointers === undefined ? ("all" as const) : l.dxPointers.map((p) => p - 1),
+              facts: { ...(l.facts ?? {}) },
+            },
+          ],
+    ),
+  };
+  if (c.payer !== undefined) m.payer = c.payer;
+  if (c.patient?.sex !== undefined) m.sex = c.patient.sex;
+  if (c.placeOfService !== undefined) m.pos = c.placeOfService;
+  const birth = c.patient?.birthDate !== undefined ? dayNumber(c.patient.birthDate) : null;
+  if (birth !== null) {
+    m.birthDay = birth;
+    m.age = ageOn(birth, day);
+  }
+  return m;
 }
