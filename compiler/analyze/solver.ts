@@ -11,7 +11,7 @@
  * unsatisfiability; counts that need more lines than the model has get new lines too.
  */
 import { and, code, evaluate, nnf, not, substitute, type EvalEnv, type Formula, type Model } from "./formula.ts";
-import { ALL_CODES, isEmpty, isSubset, single, subtract, intersect } from "./ranks.ts";
+import { ALL_CODES, isEmpty, isSubset, single, subtract, intersect, union } from "./ranks.ts";
 import { BudgetExceeded, emptyClaim, emptyLine, solveTheory, type ClaimStore, type LineStore, type TheoryEnv } from "./theory.ts";
 
 /** A line the question names: a plain line, a line a fix adds, or a line after a fix. */
@@ -196,14 +196,7 @@ function countSplit(s: State, env: SolverEnv, tenv: TheoryEnv): SolveResult | un
   const lower = (c: ClaimStore["counts"][number]): boolean => c.op !== "<" && c.op !== "<=";
   const lows = s.claim.counts.filter(lower);
   if (lows.length === 0) return undefined;
-  // More lines never help a count that needs more units than a count of a superset allows.
-  const least = (c: (typeof lows)[number]): number => (c.op === ">" ? Math.floor(c.n) + 1 : c.op === "!=" ? 0 : Math.ceil(c.n));
-  const most = (c: (typeof lows)[number]): number => (c.op === "<" ? Math.ceil(c.n) - 1 : c.op === "<=" || c.op === "=" ? Math.floor(c.n) : Infinity);
-  for (const k of lows) {
-    for (const u of s.claim.counts) {
-      if (u !== k && least(k) > most(u) && isSubset(k.set, u.set) && u.hide.every((h) => k.hide.includes(h))) return undefined;
-    }
-  }
+  if (lows.some((k) => least(k) > coverBound(s.claim.counts, k))) return undefined;
   const relaxed = { ...s.claim, counts: s.claim.counts.filter((c) => !lower(c)) };
   const r = solveTheory(s.lines, relaxed, tenv);
   if (!r.ok) {
@@ -213,8 +206,13 @@ function countSplit(s: State, env: SolverEnv, tenv: TheoryEnv): SolveResult | un
   let i = s.deferred.findIndex((f) => !(f.k === "exists" && (f.noNew || f.last)) && !evaluate(f, r.model, env.evalEnv));
   if (i < 0) i = s.deferred.findIndex((f) => f.k === "exists" && f.last && !evaluate(f, r.model, env.evalEnv));
   if (i >= 0) return split(s, s.deferred[i]!, [...s.deferred.slice(0, i), ...s.deferred.slice(i + 1)], env, tenv);
+  // A count the lines at hand cannot reach whatever their units ("starved") needs a line of its
+  // set: only that helps. A starved `noNew` count gets none, so the branch is dead. Without a
+  // starved count, lines may still help through the counts' interplay: try each.
+  const starved = lows.filter((c) => least(c) > reachable(s, c));
+  if (starved.some((c) => c.noNew)) return undefined;
   // A count `= n` whose set already holds lines that bring n units gets nothing from more lines.
-  const growable = lows.filter((c) => !c.noNew && !(c.op === "=" && forcedUnits(s, c) >= c.n));
+  const growable = (starved.length > 0 ? starved : lows).filter((c) => !c.noNew && !(c.op === "=" && forcedUnits(s, c) >= c.n));
   if (growable.length === 0) return undefined;
   if (s.countLines >= env.maxCountLines || s.lines.length >= env.maxLines) throw new Unknown("a count would need more lines than the search adds");
   return firstOf(
@@ -226,6 +224,28 @@ function countSplit(s: State, env: SolverEnv, tenv: TheoryEnv): SolveResult | un
       return search(t, env, tenv);
     }),
   );
+}
+
+/** A line's allowed codes and its largest possible units. */
+function lineRange(l: LineStore): { allowed: ReturnType<typeof intersect>; max: number } {
+  let allowed = l.canonical !== undefined ? single(l.canonical) : l.codeIn.reduce(intersect, ALL_CODES);
+  for (const o of l.codeOut) allowed = subtract(allowed, o);
+  let max = l.canonical !== undefined ? 1 : 9999;
+  for (const [op, n] of l.units) if (op === "<") max = Math.min(max, Math.ceil(n) - 1);
+  else if (op === "<=" || op === "=") max = Math.min(max, Math.floor(n));
+  return { allowed, max };
+}
+
+/** The most units the lines at hand can bring to a count. */
+function reachable(s: State, c: ClaimStore["counts"][number]): number {
+  let total = 0;
+  for (const l of s.lines) {
+    if (c.hide.includes(l.name)) continue;
+    const { allowed, max } = lineRange(l);
+    const set = c.keep?.includes(l.name) ? c.keepSet! : c.set;
+    if (!isEmpty(intersect(allowed, set))) total += Math.max(0, max);
+  }
+  return total;
 }
 
 /** The units a count surely gets: from the lines whose code can only be in its set. */
@@ -242,6 +262,33 @@ function forcedUnits(s: State, c: ClaimStore["counts"][number]): number {
     total += min;
   }
   return total;
+}
+
+type Count = ClaimStore["counts"][number];
+
+const least = (c: Count): number => (c.op === ">" ? Math.floor(c.n) + 1 : c.op === "!=" ? 0 : Math.ceil(c.n));
+const most = (c: Count): number => (c.op === "<" ? Math.ceil(c.n) - 1 : c.op === "<=" || c.op === "=" ? Math.floor(c.n) : Infinity);
+
+/**
+ * An upper bound on count `k` that no number of lines can beat: every unit `k` counts is counted
+ * by some count of a cover of its set (each seeing at least the lines `k` sees), so `k` is at
+ * most the sum of their bounds. The smallest such sum over covers of up to 4 counts.
+ */
+function coverBound(counts: readonly Count[], k: Count): number {
+  const uppers = counts.filter((u) => u !== k && Number.isFinite(most(u)) && !isEmpty(intersect(u.set, k.set)) && u.hide.every((h) => k.hide.includes(h)));
+  let best = Infinity;
+  const go = (i: number, chosen: Count[], covered: ReturnType<typeof union>, sum: number): void => {
+    if (sum >= best) return;
+    if (isSubset(k.set, covered)) {
+      best = sum;
+      return;
+    }
+    if (i >= uppers.length || chosen.length >= 4) return;
+    go(i + 1, [...chosen, uppers[i]!], union(covered, uppers[i]!.set), sum + most(uppers[i]!));
+    go(i + 1, chosen, covered, sum);
+  };
+  go(0, [], [], 0);
+  return best;
 }
 
 function addLine(s: State): string {
