@@ -19,6 +19,7 @@
  * adding "X gives no error" and asking again. Every reported witness is checked on the runtime.
  */
 import type { TRule } from "../../runtime/table.ts";
+import { codeAtRank as codeAt } from "../codes.ts";
 import { ruleAny, ruleAt, selectCaseAt } from "./fires.ts";
 import { and, code, inView, noNewLines, not, or, someLine, type Formula, type View } from "./formula.ts";
 import type { Edit, LayerModel, RuleInfo } from "./model.ts";
@@ -68,7 +69,6 @@ function singleCodesOf(s: RankSet): string[] | undefined {
   return out;
 }
 
-import { codeAtRank as codeAt } from "../codes.ts";
 
 /**
  * The actions that forbid: their finding says the line must go or change. `require …` rules
@@ -164,7 +164,7 @@ function buildQuestion(layer: LayerModel, r: RuleInfo, d: Demand): Question | un
 }
 
 /** The rules and edits a runtime result shows errors of, other than `allowed`. */
-function otherErrors(layer: LayerModel, claimResult: ReturnType<typeof run>, allowed: string[]): string[] {
+function otherErrors(claimResult: ReturnType<typeof run>, allowed: string[]): string[] {
   if (!claimResult) return [];
   return [...new Set(claimResult.findings.filter((f) => f.severity === "error" && !allowed.includes(f.rule)).map((f) => f.rule))];
 }
@@ -216,7 +216,7 @@ function askConflict(layer: LayerModel, r: RuleInfo, d: Demand, q: Question, out
     const m = res.model;
     const w = claimOf(m, q.wView, `check-conflict-${r.id}`);
     const wResult = run(layer.an, w.claim);
-    const extra = otherErrors(layer, wResult, [r.id]);
+    const extra = otherErrors(wResult, [r.id]);
     if (extra.length > 0) {
       // W is denied for another reason: ask again without that reason.
       const fresh = extra.filter((id) => !clean.includes(id));

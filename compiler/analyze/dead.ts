@@ -14,7 +14,7 @@ import { formatDay } from "../../runtime/dates.ts";
 import { condText, setText } from "../describe.ts";
 import { lowerCond } from "../lower.ts";
 import { SetResolver } from "../sets.ts";
-import { cond, inWindow, ruleAny, selectCaseChosen, selectCaseAt } from "./fires.ts";
+import { cond, inWindow, ruleAny, selectCaseChosen } from "./fires.ts";
 import { and, code, type Formula } from "./formula.ts";
 import type { LayerModel, RuleInfo } from "./model.ts";
 import { ask, inLayer, tick, type Reporter } from "./report.ts";
@@ -178,7 +178,6 @@ function checkSelectCases(layer: LayerModel, r: RuleInfo, out: Reporter): void {
       key: `DR3006 ${r.id} ${i}`,
     });
   });
-  void selectCaseAt;
 }
 
 /**

@@ -116,11 +116,6 @@ export class DxRegistry {
     this.projections.set(key, out);
     return out;
   }
-
-  /** Whether some billable code is in set `id`. */
-  hasBillable(id: number): boolean {
-    return [...this.vectors([id]).keys()].includes("1");
-  }
 }
 
 function lowerBound(xs: readonly string[], v: string): number {

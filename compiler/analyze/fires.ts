@@ -12,10 +12,10 @@
  * Exact, with one exception that is said where it matters: an add-on that falls because its
  * primary is denied (a finding about other findings) is not a formula; `aocAt` leaves it out.
  */
-import type { CodeRanges, DxSet, Op, TCond, TRule } from "../../runtime/table.ts";
+import type { CodeRanges, DxSet, TCond, TRule } from "../../runtime/table.ts";
 import { EM_MODIFIERS, NCCI_PTP_MODIFIERS, isEmCode } from "../../runtime/findings.ts";
 import type { DxRegistry } from "./dx.ts";
-import { FALSE, TRUE, and, compare, exists, hasCode, not, or, type Formula, type View, ALL_LINES } from "./formula.ts";
+import { FALSE, TRUE, and, exists, hasCode, not, or, type Formula, type View, ALL_LINES } from "./formula.ts";
 import { fromRanges, single, type RankSet } from "./ranks.ts";
 
 /** Converts table sets to the analysis's forms (memoized). */
@@ -324,10 +324,4 @@ export function aocAt(addon: string, rows: AocRows, l: string): Formula {
       .map((r) => not(and(inWindow([r[3], r[4]]), r[2] !== null ? { k: "dos", op: "<=", day: r[2] } : TRUE, hasCode(single(r[1]))))),
   );
   return and({ k: "code", l, set: single(addon) }, type1, noPrimary);
-}
-
-/** Whether a comparison `x op n` can hold for some units value (1–9999). */
-export function unitsCanMeet(op: Op, n: number): boolean {
-  for (const v of [1, Math.floor(n), Math.floor(n) + 1, 9999]) if (v >= 1 && v <= 9999 && compare(v, op, n)) return true;
-  return false;
 }

@@ -14,7 +14,7 @@
  */
 import type { Op } from "../../runtime/table.ts";
 import type { RankSet } from "./ranks.ts";
-import { containsCode, isEmpty, subtract, union } from "./ranks.ts";
+import { containsCode, isEmpty, union } from "./ranks.ts";
 import type { DxRegistry } from "./dx.ts";
 
 /** Which lines a quantifier or count does not see. */
@@ -422,33 +422,6 @@ export function evaluate(f: Formula, m: Model, env: EvalEnv, bind: Map<string, M
       return never;
     }
   }
-}
-
-/** The code sets a formula mentions (for partitions). */
-export function codeSetsOf(f: Formula, out: RankSet[] = []): RankSet[] {
-  switch (f.k) {
-    case "and":
-    case "or":
-      for (const a of f.args) codeSetsOf(a, out);
-      break;
-    case "not":
-      codeSetsOf(f.arg, out);
-      break;
-    case "exists":
-    case "forall":
-      if (f.view.hideCodes) out.push(f.view.hideCodes);
-      codeSetsOf(f.body, out);
-      break;
-    case "count":
-      out.push(f.view.hideCodes ? subtract(f.set, f.view.hideCodes) : f.set);
-      break;
-    case "code":
-      out.push(f.set);
-      break;
-    default:
-      break;
-  }
-  return out;
 }
 
 /**

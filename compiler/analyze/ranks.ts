@@ -16,8 +16,6 @@ export const CODE_SPACE = 10000 * 15 + 26 * 10000;
 /** Every valid procedure code. */
 export const ALL_CODES: RankSet = [[0, CODE_SPACE - 1]];
 
-export const EMPTY: RankSet = [];
-
 /** A table code set as ranks. */
 export function fromRanges(ranges: CodeRanges): RankSet {
   return normalize(ranges.map(([lo, hi]) => [codeRank(lo), codeRank(hi)] as [number, number]));
@@ -27,11 +25,6 @@ export function fromRanges(ranges: CodeRanges): RankSet {
 export function single(code: string): RankSet {
   const r = codeRank(code);
   return [[r, r]];
-}
-
-/** A set as the table's `CodeRanges` (for messages and lowering back). */
-export function toRanges(s: RankSet): CodeRanges {
-  return s.map(([lo, hi]) => [codeAtRank(lo), codeAtRank(hi)]);
 }
 
 /** Sorts and merges intervals (overlapping or adjacent). */
@@ -128,11 +121,6 @@ export function codesOf(s: RankSet, max: number): string[] | undefined {
   return out;
 }
 
-/** A stable text key for maps. */
-export function keyOf(s: RankSet): string {
-  return s.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(",");
-}
-
 /**
  * Sorted ranks of codes to prefer when a set must be represented by one code: codes the
  * rules' own tests use, then codes the CMS tables know, so that witness claims look real.
@@ -153,29 +141,6 @@ export class CodePicker {
       }
     }
     return codeAtRank(s[0]![0]);
-  }
-
-  /** Whether a code is in one of the tiers (known to the tests or the tables). */
-  knows(code: string, tierFrom = 0): boolean {
-    const r = codeRank(code);
-    for (let t = tierFrom; t < this.tiers.length; t++) {
-      const tier = this.tiers[t]!;
-      const i = lowerBound(tier, r);
-      if (i < tier.length && tier[i] === r) return true;
-    }
-    return false;
-  }
-
-  /** Whether some code of the set is in the tiers from `tierFrom` on. */
-  knowsSome(s: RankSet, tierFrom = 0): boolean {
-    for (let t = tierFrom; t < this.tiers.length; t++) {
-      const tier = this.tiers[t]!;
-      for (const [a, b] of s) {
-        const i = lowerBound(tier, a);
-        if (i < tier.length && tier[i]! <= b) return true;
-      }
-    }
-    return false;
   }
 }
 

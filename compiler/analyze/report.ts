@@ -72,9 +72,7 @@ export function ask(layer: LayerModel, f0: Formula, named: readonly NamedLine[] 
     else model.payer = layer.name;
     return { status: "sat", model };
   }
-  const t0 = performance.now();
   const r = solve(f, layer.solverEnv(steps), named);
-  (globalThis as { __solveHook?: (c: string, ms: number) => void }).__solveHook?.(an.context, performance.now() - t0);
   an.answers.set(full, r);
   if (r.status === "unknown") {
     layer.an.undecided++;

@@ -161,7 +161,7 @@ function split(s: State, f: Formula, rest: Formula[], env: SolverEnv, tenv: Theo
     );
   }
   if (f.k === "exists") {
-    const witness = (t: State, name: string): Formula => {
+    const witness = (name: string): Formula => {
       const body = substitute(f.body, f.v, name);
       return f.view.hideCodes && !(f.view.keep ?? []).includes(name) ? and(not(code(name, f.view.hideCodes)), body) : body;
     };
@@ -170,7 +170,7 @@ function split(s: State, f: Formula, rest: Formula[], env: SolverEnv, tenv: Theo
       .map((l) => () => {
         const t = clone(s);
         t.deferred = [...rest];
-        t.pending.push(witness(t, l.name));
+        t.pending.push(witness(l.name));
         return search(t, env, tenv);
       });
     if (!f.noNew) alts.push(() => {
@@ -178,7 +178,7 @@ function split(s: State, f: Formula, rest: Formula[], env: SolverEnv, tenv: Theo
       const t = clone(s);
       t.deferred = [...rest];
       const name = addLine(t);
-      t.pending.push(witness(t, name));
+      t.pending.push(witness(name));
       return search(t, env, tenv);
     });
     return firstOf(alts);

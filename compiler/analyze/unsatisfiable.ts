@@ -17,12 +17,12 @@
  * Requirements the situation itself makes impossible to meet (`when 17003 and not 17004
  * require 17004`) are not unsatisfiable in this sense: adding c ends the situation.
  */
-import { exists, and, not, hasCode, or, type Formula } from "./formula.ts";
+import { exists, and, not, hasCode, type Formula } from "./formula.ts";
 import { cond, inWindow, ruleAny, situation, subject } from "./fires.ts";
 import type { LayerModel, RuleInfo } from "./model.ts";
 import { containsCode, single } from "./ranks.ts";
 import { ask, describeId, inLayer, relatedOf, tick, type Reporter } from "./report.ts";
-import { codeSetsOfRule, flagSet, modifiersOfRule } from "./walk.ts";
+import { codeSetsOfRule, modifiersOfRule } from "./walk.ts";
 import { checkEvidence, claimOf, claimText, run, type Evidence } from "./witness.ts";
 import { codeAtRank } from "../codes.ts";
 import type { Claim } from "../../runtime/types.ts";
@@ -216,7 +216,5 @@ function requireModifier(layer: LayerModel, r: RuleInfo, mods: readonly string[]
     layer: layer.name,
     key: `DR3002 ${r.id}`,
   });
-  void or;
-  void flagSet;
   return true;
 }
