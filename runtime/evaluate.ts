@@ -57,7 +57,8 @@ interface Ctx {
   /** Normalized claim diagnoses. */
   dx: string[];
   payer: string;
-  birthDay: number | null;
+  /** The patient's birth date as a day number (null: none), worked out on first use (`birthDayOf`). */
+  birthDay: number | null | undefined;
   /** The current date-of-service group: 0-based line indexes in claim order. */
   group: number[];
   day: number;
@@ -111,6 +112,12 @@ interface AddonWatch {
 function includesStr(list: readonly string[], s: string): boolean {
   for (let i = 0; i < list.length; i++) if (list[i] === s) return true;
   return false;
+}
+
+/** The patient's birth day (null: none), parsed on first use. */
+function birthDayOf(x: Ctx): number | null {
+  if (x.birthDay === undefined) x.birthDay = dayNumber(x.claim.patient!.birthDate!);
+  return x.birthDay;
 }
 
 /** Whether line `l` points to a dx of interned dx set `d` (a line without pointers relates to every dx). */
@@ -456,7 +463,10 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
     }
     case "age": {
       const test = cmpFn(c.op, c.n);
-      return (x) => x.birthDay !== null && test(ageOn(x.birthDay, x.day));
+      return (x) => {
+        const birth = birthDayOf(x);
+        return birth !== null && test(ageOn(birth, x.day));
+      };
     }
     case "sex": {
       const values = c.values;
@@ -676,7 +686,7 @@ function runRules(x: Ctx): void {
     const info = lt.ruleInfo[r];
     if (day < info.from || day > info.until) continue;
     const rule = lt.rules[r];
-    if (info.needsBirthDate && x.birthDay === null) missingNote(x, rule, "patient.birthDate");
+    if (info.needsBirthDate && birthDayOf(x) === null) missingNote(x, rule, "patient.birthDate");
     if (info.needsSex && claim.patient?.sex === undefined) missingNote(x, rule, "patient.sex");
     if (info.needsPos && claim.placeOfService === undefined) missingNote(x, rule, "placeOfService");
     const fr = fast[r];
@@ -1169,7 +1179,8 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.claim = claim;
   x.lines = lines;
   x.payer = payer;
-  x.birthDay = birth === undefined ? null : dayNumber(birth);
+  // Parsed only if a rule reads it (most claims meet no age condition).
+  x.birthDay = birth === undefined ? null : undefined;
   x.cur = -1;
   x.subjectLen = 0;
   x.modReady = false;
