@@ -17,7 +17,7 @@ import { SetResolver } from "../sets.ts";
 import { cond, inWindow, ruleAny, selectCaseChosen } from "./fires.ts";
 import { and, code, type Formula } from "./formula.ts";
 import type { LayerModel, RuleInfo } from "./model.ts";
-import { ask, inLayer, tick, type Reporter } from "./report.ts";
+import { ask, tick, type Reporter } from "./report.ts";
 
 /** One part of a rule's situation, for explaining a contradiction. */
 interface Part {
@@ -36,7 +36,12 @@ export function checkDead(layer: LayerModel, out: Reporter): Set<string> {
     const res = ask(layer, ruleAny(r.t, layer.an.forms));
     if (res.status !== "unsat") continue;
     dead.add(r.id);
-    explainDead(layer, r, resolver, out);
+    if (out.has(`DR3003 ${r.id}`)) continue;
+    // The same rule may live in another layer (a condition on the payer): say where it is dead.
+    const others = layer.an.layers.filter((l) => l !== layer && l.ruleById.get(r.id)?.t === r.t);
+    const live = others.filter((l) => ask(l, ruleAny(r.t, l.an.forms)).status !== "unsat");
+    const where = live.length === 0 ? "" : ` in ruleset${others.length - live.length + 1 > 1 ? "s" : ""} ${[layer, ...others.filter((l) => !live.includes(l))].map((l) => tick(l.name)).join(", ")}`;
+    explainDead(layer, r, resolver, out, where);
   }
   checkWindows(layer, out);
   return dead;
@@ -85,11 +90,11 @@ function partsSat(layer: LayerModel, parts: Part[], line: boolean): "sat" | "uns
   return ask(layer, f, line ? [{ name: "t" }] : []).status;
 }
 
-function explainDead(layer: LayerModel, r: RuleInfo, resolver: SetResolver, out: Reporter): void {
+function explainDead(layer: LayerModel, r: RuleInfo, resolver: SetResolver, out: Reporter, where: string): void {
   const node = r.program.node;
   const line = r.t.scope === "line";
   const parts = partsOf(layer, r, resolver);
-  const base = `rule ${tick(r.id)} can never give a finding${inLayer(layer)}`;
+  const base = `rule ${tick(r.id)} can never give a finding${where}`;
   if (node.kind === "rule" && parts.length > 0 && partsSat(layer, parts, line) === "unsat") {
     // Deletion-based core: drop every part the contradiction does not need.
     let core = parts;

@@ -83,3 +83,15 @@ describe("DR3004: effective window outside the ruleset's", () => {
     expect(withCode(r.diagnostics, "DR3004")).toEqual([]);
   });
 });
+
+describe("DR3003 across layers", () => {
+  it("says in which ruleset a rule that reads the payer is dead", () => {
+    const r = check({ "cms.rules": "when 17000 and payer acme deny\n  id t.payer\n", "acme.rules": "ruleset acme extends cms\n" }, {}, ONLY);
+    expect(withCode(r.diagnostics, "DR3003").map((d) => d.message)).toEqual(["rule `t.payer` can never give a finding in ruleset `cms`: `payer acme` can never hold"]);
+  });
+
+  it("says nothing about layers when it is dead in all of them", () => {
+    const r = check({ "cms.rules": "when 17000 count > 3 and 17000 count < 2 deny\n  id t.dead\n", "acme.rules": "ruleset acme extends cms\n" }, {}, ONLY);
+    expect(withCode(r.diagnostics, "DR3003").map((d) => d.message)).toEqual(["rule `t.dead` can never give a finding: `17000 count > 3` and `17000 count < 2` cannot hold together"]);
+  });
+});
