@@ -12,11 +12,13 @@
  * The question, per rule A and demand, is decided by the solver on one model that holds two
  * claims through views (formula.ts): W, on which A gives a finding and nothing else gives an
  * error, and W' = W after the demand is met, on which a denier gives an error on the added (or
- * changed) line — for every alternative of the demand. Deniers: error rules, PTP pairs with
- * indicator 0 (no modifier helps; indicator 1 only asks for one), MUE (not for codes replaced in
- * place: their units are the coder's to set), add-on edits. "Nothing else gives an error on W"
- * is refined lazily: a model whose W the runtime denies for another reason X is excluded by
- * adding "X gives no error" and asking again. Every reported witness is checked on the runtime.
+ * changed) line — for every alternative of the demand. Deniers: error rules that forbid
+ * (`forbid`, `deny`, `flag`, `limit`, `select`), PTP pairs with indicator 0 (no modifier helps;
+ * indicator 1 only asks for one), MUE (not for codes replaced in place: their units are the
+ * coder's to set). W's lines are those A's finding and W's cleanness need: a denial may not bring
+ * a line of its own (formula.ts `noNewLines`). "Nothing else gives an error on W" is refined
+ * lazily: a model whose W the runtime denies for another reason X is excluded by adding "X gives
+ * no error" and asking again. Every reported witness is checked on the runtime.
  */
 import type { TRule } from "../../runtime/table.ts";
 import { codeAtRank as codeAt } from "../codes.ts";
@@ -68,7 +70,6 @@ function singleCodesOf(s: RankSet): string[] | undefined {
   for (const [lo, hi] of s) for (let k = lo; k <= hi; k++) out.push(codeAt(k));
   return out;
 }
-
 
 /**
  * The actions that forbid: their finding says the line must go or change. `require …` rules
