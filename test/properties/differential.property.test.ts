@@ -6,7 +6,7 @@
  * through the exact-code index, a range of the index, or the always-list; a PTP edit answered from
  * a pair's fixed indicator (all rows undated) or by checking dated rows.
  *
- * Runs: FC_NUM_RUNS (default 40 programs, 24 claims each).
+ * Runs: FC_NUM_RUNS (default 30 programs, 24 claims each).
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -17,7 +17,7 @@ import type { Claim, ClaimResult } from "../../runtime/types.ts";
 import { analysisClaim, analysisProgram, layeredClaim, layeredProgram } from "../arbitraries/analysis.ts";
 import { compile } from "../compiler/helpers.ts";
 
-const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 40);
+const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 30);
 
 /** Which index path makes rule `id` a candidate for the claim's lines in the layer. */
 function pathOf(table: DecisionTable, layerName: string, id: string, codes: readonly string[]): string {

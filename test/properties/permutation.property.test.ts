@@ -4,7 +4,7 @@
  * compiles to a table that gives the same results on random claims; shuffling a claim's lines
  * gives the same findings up to line renumbering.
  *
- * Runs: FC_NUM_RUNS (default 40). A failure prints its seed and path.
+ * Runs: FC_NUM_RUNS (default 30). A failure prints its seed and path.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import type { Claim, ClaimResult, Finding } from "../../runtime/types.ts";
 import { layeredClaim, layeredProgram } from "../arbitraries/analysis.ts";
 import { compile } from "../compiler/helpers.ts";
 
-const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 40);
+const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 30);
 
 /** Splits a rule file into its top-level items (a new item starts at column 0). */
 function items(text: string): string[] {
