@@ -9,7 +9,7 @@ import { compilePaths, interpret, renderDiagnostics } from "../../compiler/index
 import { evaluate, loadTable } from "../../runtime/index.ts";
 import { parse } from "../args.ts";
 import { ExitCode, type Io } from "../io.ts";
-import { checkExpectation, claimOfTest, ruleMatches } from "../test-blocks.ts";
+import { checkExpectation, claimOfTest, ruleMatches } from "../../compiler/test-blocks.ts";
 
 interface TestOutcome {
   file: string;

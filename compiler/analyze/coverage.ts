@@ -9,52 +9,13 @@
  *   never pass.
  */
 import type { Expectation, TestBlock } from "../../grammar/ast.ts";
-import type { Claim, ClaimLine, LineFacts } from "../../runtime/types.ts";
+import { claimOfTest, ruleMatches } from "../test-blocks.ts";
 import type { Analysis, LayerModel } from "./model.ts";
 import { tick, type Reporter } from "./report.ts";
 import { run } from "./witness.ts";
 
 /** The runtime's own finding ids. */
 const RUNTIME_IDS = ["dermrules.payer.unknown", "dermrules.icd10.header", "dermrules.icd10.unknown", "dermrules.batch.duplicate-id"];
-
-/** Whether an id matches an expectation's id (exact, or a `prefix.*` pattern). */
-export function idMatches(pattern: string, id: string): boolean {
-  return pattern.endsWith(".*") ? id.startsWith(pattern.slice(0, -1)) : id === pattern;
-}
-
-/**
- * The claim a test block describes. It mirrors cli/test-blocks.ts `claimOfTest` (the compiler
- * must not import the CLI); a test checks that both give the same claims.
- */
-export function claimOfTestBlock(block: TestBlock): Claim {
-  const c = block.claim;
-  const claim: Claim = {
-    id: c?.id ? ("value" in c.id ? c.id.value : c.id.text) : block.name.value,
-    diagnoses: c ? c.diagnoses.map((d) => d.text) : [],
-    lines: block.lines.map((l) => {
-      const line: ClaimLine = { code: l.code.text, units: l.units?.value ?? 1 };
-      if (l.modifiers.length) line.modifiers = l.modifiers.map((m) => m.text);
-      if (l.dxPointers.length) line.dxPointers = l.dxPointers.map((p) => p.value);
-      if (l.serviceDate) line.serviceDate = l.serviceDate.text;
-      if (l.charge) line.charge = l.charge.value;
-      if (l.facts.length) {
-        const facts: Record<string, string | number> = {};
-        for (const f of l.facts) facts[f.name.text] = f.value.kind === "number" ? f.value.value : f.value.text;
-        line.facts = facts as LineFacts;
-      }
-      return line;
-    }),
-  };
-  if (c?.serviceDate) claim.serviceDate = c.serviceDate.text;
-  if (c?.payer) claim.payer = c.payer.text;
-  if (c?.placeOfService) claim.placeOfService = c.placeOfService.text;
-  if (c?.sex || c?.birthDate) {
-    claim.patient = {};
-    if (c.sex) claim.patient.sex = c.sex.text as "M" | "F" | "U";
-    if (c.birthDate) claim.patient.birthDate = c.birthDate.text;
-  }
-  return claim;
-}
 
 /** Whether some table edit of the layer has an id the pattern matches. */
 function editMatches(layer: LayerModel, pattern: string): boolean {
@@ -79,7 +40,7 @@ function editMatches(layer: LayerModel, pattern: string): boolean {
 export function checkCoverage(an: Analysis, out: Reporter): void {
   const exercised = new Set<string>();
   for (const t of an.program.tests) {
-    const claim = claimOfTestBlock(t.block);
+    const claim = claimOfTest(t.block);
     const result = run(an, claim);
     for (const f of result?.findings ?? []) exercised.add(f.rule);
     for (const e of t.block.expectations) {
@@ -91,7 +52,7 @@ export function checkCoverage(an: Analysis, out: Reporter): void {
   const patterns = [...exercised];
   for (const layer of an.layers) {
     for (const r of layer.rules) {
-      if (patterns.some((p) => idMatches(p, r.id))) continue;
+      if (patterns.some((p) => ruleMatches(p, r.id))) continue;
       out.add("DR3020", "warning", r.span, `rule ${tick(r.id)} is not exercised by any test block`, {
         rules: [r.id],
         hint: "add a `test` block whose claim gets the finding (and one where it must not)",
@@ -108,11 +69,11 @@ export function checkCoverage(an: Analysis, out: Reporter): void {
  */
 function checkExpectation(an: Analysis, e: Exclude<Expectation, { kind: "expect-verdict" }>, block: TestBlock, out: Reporter): void {
   const id = e.rule.text;
-  if (RUNTIME_IDS.some((r) => idMatches(id, r))) return;
+  if (RUNTIME_IDS.some((r) => ruleMatches(id, r))) return;
   for (const layer of an.layers) {
-    if (layer.rules.some((r) => idMatches(id, r.id)) || editMatches(layer, id)) return;
+    if (layer.rules.some((r) => ruleMatches(id, r.id)) || editMatches(layer, id)) return;
   }
-  if (an.table.rules.some((r) => idMatches(id, r.id))) return;
+  if (an.table.rules.some((r) => ruleMatches(id, r.id))) return;
   out.add("DR3021", "warning", e.rule.span, `test ${tick(block.name.value)} expects ${e.kind === "expect-no" ? "no finding of " : "a finding of "}${tick(id)}, which names no rule or table edit`, {
     rules: [id],
     hint: e.kind === "expect-no" ? "this expectation can never fail: check the id" : "this expectation can never pass: check the id",

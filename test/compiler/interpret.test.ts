@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { compilePaths, interpret } from "../../compiler/index.ts";
 import { evaluate, loadTable } from "../../runtime/index.ts";
 import type { Claim } from "../../runtime/types.ts";
-import { checkExpectation, claimOfTest } from "../../cli/test-blocks.ts";
+import { checkExpectation, claimOfTest } from "../../compiler/test-blocks.ts";
 import { compile } from "./helpers.ts";
 
 function both(text: string | Record<string, string>, claim: Claim) {

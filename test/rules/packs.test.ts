@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Meta } from "../../grammar/ast.ts";
 import { compilePaths } from "../../compiler/index.ts";
-import { claimOfTest, checkExpectation, ruleMatches } from "../../cli/test-blocks.ts";
+import { claimOfTest, checkExpectation, ruleMatches } from "../../compiler/test-blocks.ts";
 import { evaluate, loadTable, type EvalResult } from "../../runtime/index.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");

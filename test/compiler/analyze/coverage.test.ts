@@ -1,8 +1,5 @@
 /** DR3020 rules no test exercises, DR3021 expectations that name nothing. */
 import { describe, expect, it } from "vitest";
-import { claimOfTest } from "../../../cli/test-blocks.ts";
-import { claimOfTestBlock } from "../../../compiler/analyze/coverage.ts";
-import { compilePaths } from "../../../compiler/index.ts";
 import { brief, check, withCode } from "./helpers.ts";
 
 const ONLY = ["coverage"];
@@ -29,9 +26,4 @@ describe("coverage", () => {
     expect(withCode(r.diagnostics, "DR3021").map((d) => d.message)).toEqual(["test `x` expects no finding of `t.typo`, which names no rule or table edit"]);
   });
 
-  it("builds the same claims from test blocks as `dermrules test`", () => {
-    const compiled = compilePaths(["rules"], { cwd: process.cwd() });
-    expect(compiled.program.tests.length).toBeGreaterThan(50);
-    for (const t of compiled.program.tests) expect(claimOfTestBlock(t.block)).toEqual(claimOfTest(t.block));
-  });
 });

@@ -1,8 +1,10 @@
 /**
- * Test blocks (`test "…" { claim … line … expect … }`) → claims, and expectation checks.
+ * Test blocks (`test "…" { claim … line … expect … }`) → claims, and expectation checks;
+ * shared by `dermrules test`, `check` (coverage) and the tests.
  */
 import type { Expectation, TestBlock } from "../grammar/ast.ts";
 import type { Claim, ClaimLine, EvalResult, Finding, LineFacts } from "../runtime/types.ts";
+import { idMatches } from "./layering.ts";
 
 /** Builds the claim a test block describes; the test's name is its id unless `id` is given. */
 export function claimOfTest(block: TestBlock): Claim {
@@ -36,9 +38,7 @@ export function claimOfTest(block: TestBlock): Claim {
 }
 
 /** Whether a rule id matches an expectation's id (exact, or a `prefix.*` pattern). */
-export function ruleMatches(pattern: string, id: string): boolean {
-  return pattern.endsWith(".*") ? id.startsWith(pattern.slice(0, -1)) : id === pattern;
-}
+export { idMatches as ruleMatches } from "./layering.ts";
 
 /** Checks one expectation; returns the failure text, or undefined when it holds. */
 export function checkExpectation(e: Expectation, result: EvalResult): string | undefined {
@@ -47,14 +47,14 @@ export function checkExpectation(e: Expectation, result: EvalResult): string | u
     case "expect-verdict":
       return result.verdict === e.verdict.text ? undefined : `expected verdict ${e.verdict.text}, got ${result.verdict}${describe(result)}`;
     case "expect-no": {
-      const hit = findings.find((f) => ruleMatches(e.rule.text, f.rule));
+      const hit = findings.find((f) => idMatches(e.rule.text, f.rule));
       return hit ? `expected no ${e.rule.text}, got ${hit.severity} ${hit.rule} on lines ${hit.lines.join(", ") || "-"}: ${hit.message}` : undefined;
     }
     case "expect-finding": {
       const want = e.lines?.map((n) => n.value).sort((a, b) => a - b);
       const ok = findings.some(
         (f) =>
-          ruleMatches(e.rule.text, f.rule) &&
+          idMatches(e.rule.text, f.rule) &&
           (e.severity === undefined || f.severity === e.severity.text) &&
           (want === undefined || sameNumbers([...f.lines].sort((a, b) => a - b), want)),
       );
