@@ -6,7 +6,8 @@
  * - (a) the shipped rules/ on seeded dermatology claims of 1–10 lines, 20–40% with findings;
  * - (b) a table of the full CMS practitioner PTP file plus MUE and add-on tables, on claims
  *   drawn from all their codes (needs ../shared/data/ncci-ptp-full.tsv.gz; skipped without it);
- * - (c) synthetic PTP tables of 1k, 10k, 100k and 1M rows, on claims over their codes.
+ * - (c) synthetic PTP tables of 1k, 10k, 100k and 1M rows, on claims over their codes (each
+ *   size loaded and timed in a fresh process, bench/synthetic-child.ts).
  * The hand-written baseline (bench/baseline.ts) runs on the NCCI edits alone, against our
  * runtime on a table compiled from rules/cms/ncci/ncci.rules alone.
  *
@@ -24,6 +25,7 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { isDeepStrictEqual } from "node:util";
 import { Worker } from "node:worker_threads";
+import { spawnSync } from "node:child_process";
 import { compilePaths, serializeTable } from "../compiler/index.ts";
 import { loadTable, evaluate, type LoadedTable } from "../runtime/index.ts";
 import { evaluateChecked } from "../runtime/evaluate.ts";
@@ -300,21 +302,39 @@ if (want("c")) {
   const sizes = QUICK ? [1000, 10_000, 100_000] : [1000, 10_000, 100_000, 1_000_000];
   const bySize: Record<string, { rows: number; compileSec: number; tableBytes: number; loadMs: number; claimsPerSec: number }> = {};
   for (const n of sizes) {
-    const { tsv, codes, pairs } = syntheticPtpTsv(n, SEED + n);
     const dir = path.join(WORK, `synthetic-${n}`);
     fs.mkdirSync(dir, { recursive: true });
     const data = path.join(dir, "ptp.tsv");
-    fs.writeFileSync(data, tsv);
+    fs.writeFileSync(data, syntheticPtpTsv(n, SEED + n).tsv);
     ncciRules(dir, { ptp: data });
-    let text = "";
-    const tc = timeIt(() => (text = compileTo([dir], path.join(WORK, `synthetic-${n}.json`))));
-    const load = loadMs(text, 3);
-    const lt = must(loadTable(text), `synthetic ${n}`);
-    // The same claim shapes at every size: a third of the lines from a real pair.
-    const claims = universeClaims(QUICK ? 10_000 : 30_000, SEED + 5, codes, pairs.filter((_, i) => i % Math.max(1, Math.floor(pairs.length / 5000)) === 0), DERM_DX);
-    const { pre } = evalRates(lt, claims);
-    bySize[String(n)] = { rows: n, compileSec: tc.wall, tableBytes: Buffer.byteLength(text), loadMs: load.median, claimsPerSec: pre.cpu };
-    row(`${fmtNum(n)} rows: compile ${fmtNum(tc.wall, 2)} s, ${fmtNum(Buffer.byteLength(text) / 1e6, 2)} MB, load ${fmtNum(load.median, 1)} ms`, `${fmtNum(pre.cpu)} /s`);
+    const tablePath = path.join(WORK, `synthetic-${n}.json`);
+    let bytes = 0;
+    const tc = timeIt(() => (bytes = Buffer.byteLength(compileTo([dir], tablePath))));
+    bySize[String(n)] = { rows: n, compileSec: tc.wall, tableBytes: bytes, loadMs: NaN, claimsPerSec: NaN };
+  }
+  // Load and evaluation in a fresh process per size (bench/synthetic-child.ts), the sizes
+  // interleaved over 3 rounds so that they see the same machine load; medians per size.
+  const got: Record<string, { claimsPerSec: number[]; loadMs: number[] }> = {};
+  for (let round = 0; round < 3; round++) {
+    for (const n of sizes) {
+      const tablePath = path.join(WORK, `synthetic-${n}.json`);
+      const child = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "synthetic-child.ts"), String(n), String(QUICK ? 10_000 : 30_000), tablePath], {
+        cwd: ROOT,
+        encoding: "utf8",
+        maxBuffer: 1 << 20,
+      });
+      if (child.status !== 0) throw new Error(`synthetic ${n}: ${child.stderr}`);
+      const r = JSON.parse(child.stdout.trim().split("\n").pop()!) as { claimsPerSec: number; loadMs: number };
+      const g = (got[String(n)] ??= { claimsPerSec: [], loadMs: [] });
+      g.claimsPerSec.push(r.claimsPerSec);
+      g.loadMs.push(r.loadMs);
+    }
+  }
+  for (const n of sizes) {
+    const b = bySize[String(n)]!;
+    b.claimsPerSec = median(got[String(n)]!.claimsPerSec);
+    b.loadMs = median(got[String(n)]!.loadMs);
+    row(`${fmtNum(n)} rows: compile ${fmtNum(b.compileSec, 2)} s, ${fmtNum(b.tableBytes / 1e6, 2)} MB, load ${fmtNum(b.loadMs, 1)} ms`, `${fmtNum(b.claimsPerSec)} /s`);
   }
   results.synthetic = bySize;
   const small = bySize["1000"]!.claimsPerSec;
