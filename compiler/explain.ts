@@ -40,6 +40,7 @@ import {
 } from "../runtime/findings.ts";
 import type { AocTable, CodeRanges, DecisionTable, DxSet, Layer, MueTable, Op, PtpTable, TAction, TCond, TRule } from "../runtime/table.ts";
 import type { Claim, ClaimLine, Finding, InputError, Verdict } from "../runtime/types.ts";
+import { compare } from "./ops.ts";
 
 // ============================================================================ words for values
 
@@ -269,27 +270,6 @@ function line(env: Env, n: number): ClaimLine {
   return env.lines[n - 1]!;
 }
 
-function cmp(a: number, op: Op, b: number): boolean {
-  switch (op) {
-    case ">":
-      return a > b;
-    case ">=":
-      return a >= b;
-    case "<":
-      return a < b;
-    case "<=":
-      return a <= b;
-    case "=":
-      return a === b;
-    case "!=":
-      return a !== b;
-    default: {
-      const never: never = op;
-      return never;
-    }
-  }
-}
-
 function sortedUnique(xs: readonly number[]): number[] {
   return [...new Set(xs)].sort((a, b) => a - b);
 }
@@ -386,7 +366,7 @@ function traceCond(env: Env, c: TCond): CondResult {
       const total = inSet.reduce((s, n) => s + line(env, n).units, 0);
       const where = inSet.length > 0 ? ` (${linesWord(inSet)})` : "";
       const what = `${plural(total, "unit")} of ${codeRangesText(c.set, 6)} on ${formatDay(env.day)}${where}`;
-      if (cmp(total, c.op, c.n)) return YES(inSet, [`${what}: ${OP_WORDS[c.op]} ${c.n}`]);
+      if (compare(total, c.op, c.n)) return YES(inSet, [`${what}: ${OP_WORDS[c.op]} ${c.n}`]);
       return NO(`${what}, not ${OP_WORDS[c.op]} ${c.n}`);
     }
     case "dx": {
@@ -413,14 +393,14 @@ function traceCond(env: Env, c: TCond): CondResult {
     case "units": {
       if (env.cur === 0) return NO("no current line for `units`");
       const u = line(env, env.cur).units;
-      if (cmp(u, c.op, c.n)) return YES([], [`line ${env.cur} has ${plural(u, "unit")}: ${OP_WORDS[c.op]} ${c.n}`]);
+      if (compare(u, c.op, c.n)) return YES([], [`line ${env.cur} has ${plural(u, "unit")}: ${OP_WORDS[c.op]} ${c.n}`]);
       return NO(`line ${env.cur} has ${plural(u, "unit")}, not ${OP_WORDS[c.op]} ${c.n}`);
     }
     case "age": {
       const birth = env.claim.patient?.birthDate;
       if (birth === undefined) return NO("the claim has no patient birth date, so `age` is taken as false");
       const age = ageOn(dayNumber(birth)!, env.day);
-      if (cmp(age, c.op, c.n)) return YES([], [`the patient is ${age} on ${formatDay(env.day)}: ${OP_WORDS[c.op]} ${c.n}`]);
+      if (compare(age, c.op, c.n)) return YES([], [`the patient is ${age} on ${formatDay(env.day)}: ${OP_WORDS[c.op]} ${c.n}`]);
       return NO(`the patient is ${age} on ${formatDay(env.day)}, not ${OP_WORDS[c.op]} ${c.n}`);
     }
     case "sex": {
@@ -439,13 +419,13 @@ function traceCond(env: Env, c: TCond): CondResult {
       if (c.values.includes(env.payer)) return YES([], [`the payer is ${tick(env.payer)}`]);
       return NO(`the payer is ${tick(env.payer)}, not ${c.values.map(tick).join(" or ")}`);
     case "dos":
-      if (cmp(env.day, c.op, c.day)) return YES([], [`the date of service ${formatDay(env.day)} is ${dateOp(c.op)} ${formatDay(c.day)}`]);
+      if (compare(env.day, c.op, c.day)) return YES([], [`the date of service ${formatDay(env.day)} is ${dateOp(c.op)} ${formatDay(c.day)}`]);
       return NO(`the date of service ${formatDay(env.day)} is not ${dateOp(c.op)} ${formatDay(c.day)}`);
     case "fact": {
       if (env.cur === 0) return NO(`no current line for \`${c.name}\``);
       const v = line(env, env.cur).facts?.[c.name];
       if (v === undefined) return NO(`line ${env.cur} documents no \`${c.name}\``);
-      if (cmp(v, c.op, c.n)) return YES([], [`line ${env.cur} documents ${c.name} ${v}: ${OP_WORDS[c.op]} ${c.n}`]);
+      if (compare(v, c.op, c.n)) return YES([], [`line ${env.cur} documents ${c.name} ${v}: ${OP_WORDS[c.op]} ${c.n}`]);
       return NO(`line ${env.cur} documents ${c.name} ${v}, not ${OP_WORDS[c.op]} ${c.n}`);
     }
     case "site": {
@@ -478,7 +458,7 @@ function traceHas(env: Env, c: Extract<TCond, { k: "has" }>): CondResult {
     const parts: string[] = [];
     let miss: string | undefined;
     if (c.units !== undefined) {
-      if (cmp(l.units, c.units[0], c.units[1])) parts.push(`${plural(l.units, "unit")}`);
+      if (compare(l.units, c.units[0], c.units[1])) parts.push(`${plural(l.units, "unit")}`);
       else miss ??= `has ${plural(l.units, "unit")}, not ${OP_WORDS[c.units[0]]} ${c.units[1]}`;
     }
     if (c.mod !== undefined) {

@@ -21,6 +21,7 @@ import { defaultMessage, defaultSelectMessage } from "./describe.ts";
 import { createHashHex } from "./icd10.ts";
 import { SetResolver } from "./sets.ts";
 import { CATEGORIES, SEVERITIES } from "./validate.ts";
+import { compare } from "./ops.ts";
 
 /** Lowers every rule, select table and override body into `ctx.defs`. */
 export function lowerStage(ctx: CompileContext): void {
@@ -311,27 +312,6 @@ export function condNeeds(c: Cond | undefined, out: Set<string>): Set<string> {
   return out;
 }
 
-function cmp(a: number, op: Op, b: number): boolean {
-  switch (op) {
-    case ">":
-      return a > b;
-    case ">=":
-      return a >= b;
-    case "<":
-      return a < b;
-    case "<=":
-      return a <= b;
-    case "=":
-      return a === b;
-    case "!=":
-      return a !== b;
-    default: {
-      const never: never = op;
-      return never;
-    }
-  }
-}
-
 /**
  * The codes a claim-scope condition needs on some line of the group (runtime/table.ts
  * `triggers`): `has` → its set; `count` → its set when the comparison is false at 0 units;
@@ -343,7 +323,7 @@ export function triggersOf(c: TCond): CodeRanges {
     case "has":
       return c.set;
     case "count":
-      return cmp(0, c.op, c.n) ? [] : c.set;
+      return compare(0, c.op, c.n) ? [] : c.set;
     case "and": {
       let best: CodeRanges = [];
       let bestSize = Infinity;

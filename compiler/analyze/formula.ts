@@ -16,6 +16,8 @@ import type { Op } from "../../runtime/table.ts";
 import type { RankSet } from "./ranks.ts";
 import { containsCode, isEmpty, union } from "./ranks.ts";
 import type { DxRegistry } from "./dx.ts";
+import { compare } from "../ops.ts";
+export { compare };
 
 /** Which lines a quantifier or count does not see. */
 export interface View {
@@ -145,27 +147,6 @@ export function negateOp(op: Op): Op {
       return "!=";
     case "!=":
       return "=";
-    default: {
-      const never: never = op;
-      return never;
-    }
-  }
-}
-
-export function compare(a: number, op: Op, b: number): boolean {
-  switch (op) {
-    case ">":
-      return a > b;
-    case ">=":
-      return a >= b;
-    case "<":
-      return a < b;
-    case "<=":
-      return a <= b;
-    case "=":
-      return a === b;
-    case "!=":
-      return a !== b;
     default: {
       const never: never = op;
       return never;
