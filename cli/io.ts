@@ -3,6 +3,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { linesOf } from "../formats/index.ts";
 import { isBrokenPipe, watchProcessStops, type ManualStopWatch, type StopWatch } from "./signals.ts";
 
 export interface Io {
@@ -29,24 +30,10 @@ export interface Io {
 /** Exit codes (brief "Contracts"): 0 clean, 1 findings / compile errors, 2 usage or unreadable input. */
 export const ExitCode = { Ok: 0, Findings: 1, Usage: 2 } as const;
 
-async function* linesOf(stream: NodeJS.ReadableStream): AsyncIterable<string> {
-  // Manual splitting keeps CR/LF handling exact and never drops a final unterminated line.
-  let rest = "";
+/** A readable stream as text chunks (the line splitting is formats/index.ts `linesOf`). */
+function textChunks(stream: NodeJS.ReadableStream): AsyncIterable<string> {
   stream.setEncoding?.("utf8");
-  for await (const chunk of stream as AsyncIterable<string>) {
-    const text = rest + chunk;
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf("\n", start);
-      if (nl < 0) break;
-      let end = nl;
-      if (end > start && text.charCodeAt(end - 1) === 13) end--;
-      yield text.slice(start, end);
-      start = nl + 1;
-    }
-    rest = text.slice(start);
-  }
-  if (rest.length > 0) yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
+  return stream as AsyncIterable<string>;
 }
 
 /**
@@ -91,8 +78,8 @@ export function processIo(): Io {
     },
     readFile: (file) => fs.readFileSync(path.resolve(process.cwd(), file)),
     writeFile: (file, data) => fs.writeFileSync(path.resolve(process.cwd(), file), data),
-    stdinLines: () => linesOf(process.stdin),
-    fileLines: (file) => linesOf(fs.createReadStream(path.resolve(process.cwd(), file))),
+    stdinLines: () => linesOf(textChunks(process.stdin)),
+    fileLines: (file) => linesOf(textChunks(fs.createReadStream(path.resolve(process.cwd(), file)))),
     isTTY: Boolean(process.stdout.isTTY),
     flush,
     watchStops() {

@@ -276,6 +276,24 @@ interface WorkerReply {
 }
 
 /**
+ * Starts `n` workers that load the table and run this module's worker loop. Each starts from a
+ * small CommonJS stub that registers tsx (loader hooks are per thread) and then imports us.
+ */
+function startWorkers<R>(n: number, tableText: string, json: boolean, onMessage: (m: R) => void, onError: (e: Error) => void): Worker[] {
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const stub = `const { workerData } = require("node:worker_threads");
+import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); }).then((m) => m.evalWorkerMain(), (e) => { throw e; });`;
+  const pool: Worker[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = new Worker(stub, { eval: true, workerData: { kind: "dermrules-eval", tsx, entry: import.meta.url, tableText, json } });
+    w.on("message", onMessage);
+    w.on("error", onError);
+    pool.push(w);
+  }
+  return pool;
+}
+
+/**
  * Evaluates an NDJSON stream on `n` worker threads, each with its own copy of the table.
  * Batches go out round-robin and come back in any order; output is written strictly in input
  * order, one record per non-blank input line, as the single-thread path writes it. A claim id
@@ -302,23 +320,21 @@ async function evaluateLinesInWorkers(
     wake = null;
     w?.();
   };
-  const tsx = import.meta.resolve("tsx/esm/api");
-  // A worker is started from a small CommonJS stub that registers tsx (hooks are per thread)
-  // and then runs this module's worker loop.
-  const stub = `const { workerData } = require("node:worker_threads");
-import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); }).then((m) => m.evalWorkerMain(), (e) => { throw e; });`;
-  for (let i = 0; i < n; i++) {
-    const w = new Worker(stub, { eval: true, workerData: { kind: "dermrules-eval", tsx, entry: import.meta.url, tableText, json } });
-    w.on("message", (m: WorkerReply) => {
-      pending.set(m.seq, m);
-      signal();
-    });
-    w.on("error", (e) => {
-      failure = e;
-      signal();
-    });
-    pool.push(w);
-  }
+  pool.push(
+    ...startWorkers<WorkerReply>(
+      n,
+      tableText,
+      json,
+      (m) => {
+        pending.set(m.seq, m);
+        signal();
+      },
+      (e) => {
+        failure = e;
+        signal();
+      },
+    ),
+  );
   const seen = new Set<string>();
   let bad = false;
   let sent = 0;
@@ -444,21 +460,21 @@ async function evaluateFileInWorkers(
     wake = null;
     w?.();
   };
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const stub = `const { workerData } = require("node:worker_threads");
-import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); }).then((m) => m.evalWorkerMain(), (e) => { throw e; });`;
-  for (let i = 0; i < n; i++) {
-    const w = new Worker(stub, { eval: true, workerData: { kind: "dermrules-eval", tsx, entry: import.meta.url, tableText, json } });
-    w.on("message", (m: ChunkReply) => {
-      pending.set(m.seq, m);
-      signal();
-    });
-    w.on("error", (e) => {
-      failure = e;
-      signal();
-    });
-    pool.push(w);
-  }
+  pool.push(
+    ...startWorkers<ChunkReply>(
+      n,
+      tableText,
+      json,
+      (m) => {
+        pending.set(m.seq, m);
+        signal();
+      },
+      (e) => {
+        failure = e;
+        signal();
+      },
+    ),
+  );
   const seen = new Set<string>();
   const chunks = new Map<number, FileChunk>();
   let bad = false;
