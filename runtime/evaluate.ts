@@ -62,23 +62,41 @@ interface Ctx {
   /** The current date-of-service group: 0-based line indexes in claim order. */
   group: number[];
   day: number;
-  /** The group's distinct codes, their interned ids (-1: in no edit or index) and their lines. */
+  /**
+   * The group's distinct codes (the first `nCodes` entries of these scratch arrays, in order of
+   * first appearance): the code, its interned id (-1: in no edit or index), whether it is an E/M
+   * code, and its first line; `nextLine` chains each code's lines in claim order (-1 ends), and
+   * `lineCode` gives a line's code index. Nothing here is allocated per claim.
+   */
+  nCodes: number;
   codes: string[];
-  codeIdx: number[];
-  codeLines: number[][];
+  codeSlots: Int32Array;
+  codeIdx: Int32Array;
+  codeEm: Uint8Array;
+  firstLine: Int32Array;
+  lastLine: Int32Array;
+  nextLine: Int32Array;
+  lineCode: Int32Array;
   /** The compiled rules of the table and the layer's per-code facts (see FastTable). */
   fast: FastTable;
   fastLayer: FastLayer;
   /** Per claim line: membership of its code in each interned code set (FastTable.sets). */
   member: Uint8Array[];
-  /** Per group distinct code (parallel to `codes`): its per-code facts. */
+  /** Per group distinct code (parallel to `codes`; filled only when the layer has rules): its per-code facts. */
   codeInfo: SlotInfo[];
-  /** Per claim diagnosis: membership in each interned dx set (FastTable.dxSets). */
-  dxm: Uint8Array[];
+  /**
+   * Per claim line, `dxWords` words: the interned dx sets (FastTable.dxSets) that some diagnosis
+   * the line points to is in, as bits (a line without pointers points to every diagnosis); and
+   * the same over all the claim's diagnoses in `claimDx`. "Does line l point to a dx of set d"
+   * is then one bit test.
+   */
+  lineDx: Int32Array;
+  claimDx: Int32Array;
+  dxWords: number;
   /** Per claim diagnosis: its normalized form's facts (billable, header, memberships). */
   dxInfo: DxInfo[];
   /**
-   * How many of `dx`, `dxm` and `dxInfo` are this claim's: the three are scratch arrays reused
+   * How many of `dx` and `dxInfo` are this claim's: the two are scratch arrays reused
    * from claim to claim (filled by index), like `member`, so a claim allocates none of them.
    */
   nDx: number;
@@ -122,14 +140,36 @@ function birthDayOf(x: Ctx): number | null {
 
 /** Whether line `l` points to a dx of interned dx set `d` (a line without pointers relates to every dx). */
 function pointsTo(x: Ctx, l: number, d: number): boolean {
-  const ptrs = x.lines[l].dxPointers;
-  const dxm = x.dxm;
-  if (ptrs === undefined) {
-    for (let i = 0; i < x.nDx; i++) if (dxm[i][d] !== 0) return true;
-    return false;
+  return (x.lineDx[l * x.dxWords + (d >>> 5)] & (1 << (d & 31))) !== 0;
+}
+
+/** Whether any claim diagnosis is in interned dx set `d`. */
+function claimHasDx(x: Ctx, d: number): boolean {
+  return (x.claimDx[d >>> 5] & (1 << (d & 31))) !== 0;
+}
+
+/** Fills `lineDx` and `claimDx` for the claim's lines (see Ctx). */
+function fillLineDx(x: Ctx): void {
+  const w = x.dxWords;
+  const n = x.lines.length;
+  if (x.lineDx.length < n * w) x.lineDx = new Int32Array(2 * n * w);
+  if (x.claimDx.length < w) x.claimDx = new Int32Array(w);
+  const lineDx = x.lineDx;
+  const claimDx = x.claimDx;
+  for (let k = 0; k < w; k++) {
+    let all = 0;
+    for (let i = 0; i < x.nDx; i++) all |= x.dxInfo[i].bits[k];
+    claimDx[k] = all;
+    for (let l = 0; l < n; l++) {
+      const ptrs = x.lines[l].dxPointers;
+      if (ptrs === undefined) lineDx[l * w + k] = all;
+      else {
+        let v = 0;
+        for (let i = 0; i < ptrs.length; i++) v |= x.dxInfo[ptrs[i] - 1].bits[k];
+        lineDx[l * w + k] = v;
+      }
+    }
   }
-  for (let i = 0; i < ptrs.length; i++) if (dxm[ptrs[i] - 1][d] !== 0) return true;
-  return false;
 }
 
 /**
@@ -153,6 +193,8 @@ interface FastRule {
   cases: CondFn[] | null;
   /** Interned set of the lines a line-scope rule runs on (`subject ?? triggers`), or -1. */
   subjectSet: number;
+  /** A line-scope rule's condition and action on one line, fused (see `compileLineCheck`); null for claim scope. */
+  check: ((x: Ctx, l: number) => void) | null;
 }
 
 /** Per code (by codeSlot) and layer: what evaluation needs to know about a line of that code. */
@@ -192,9 +234,17 @@ interface FastTable {
   dxSets: DxSet[];
   dxIds: Map<string, number>;
   memberBySlot: (Uint8Array | undefined)[];
+  /** By code id: 1 for an E/M code, 0 for another, 255 before it is first met (see `emOf`). */
+  emById: Uint8Array;
   /** By diagnosis as the claim writes it (`L57.0`, `l570`): its facts. */
   dxMember: Map<string, DxInfo>;
   layers: Map<LoadedLayer, FastLayer>;
+  /** 32 dx sets a word: the word count of `DxInfo.bits` and `Ctx.lineDx`. */
+  dxWords: number;
+  /** The last payer met, its layer and that layer's facts (claims of one payer come in runs). */
+  lastPayer: string | null;
+  lastLayer: LoadedLayer | null;
+  lastFastLayer: FastLayer | null;
 }
 
 /** Codes met are few (a practice bills a few hundred); the dx cache is emptied past this size. */
@@ -248,13 +298,18 @@ function buildFast(lt: LoadedTable): FastTable {
     dxSets: [],
     dxIds: new Map(),
     memberBySlot: [],
+    emById: new Uint8Array(lt.codeIds.size).fill(255),
+    dxWords: 0,
+    lastPayer: null,
+    lastLayer: null,
+    lastFastLayer: null,
     dxMember: new Map(),
     layers: new Map(),
   };
   for (const rule of lt.rules) {
     const a = rule.action;
     const line = rule.scope === "line";
-    ft.rules.push({
+    const fr: FastRule = {
       when: compileCond(rule.when, ft),
       line,
       actionSet: a.k === "require-codes" || a.k === "forbid-codes" || a.k === "limit" ? setId(ft, a.set) : -1,
@@ -262,7 +317,10 @@ function buildFast(lt: LoadedTable): FastTable {
       actionDx: a.k === "require-dx" ? dxId(ft, a.set) : -1,
       cases: a.k === "select" ? a.cases.map((c) => compileCond(c.when, ft)) : null,
       subjectSet: line ? setId(ft, rule.subject ?? rule.triggers) : -1,
-    });
+      check: null,
+    };
+    if (line) fr.check = compileLineCheck(rule, fr);
+    ft.rules.push(fr);
   }
   for (const layer of lt.layers.values()) {
     const members = lt.table.layers[layer.name]?.rules ?? [];
@@ -273,6 +331,7 @@ function buildFast(lt: LoadedTable): FastTable {
       hasRules: layer.always.length > 0 || layer.hasByCode || layer.ranges.points.length > 0,
     });
   }
+  ft.dxWords = Math.ceil(ft.dxSets.length / 32);
   return ft;
 }
 
@@ -304,6 +363,8 @@ interface DxInfo {
   header: boolean;
   /** Membership in each interned dx set. */
   member: Uint8Array;
+  /** The same as bits, 32 sets a word. */
+  bits: Int32Array;
 }
 
 /** The facts of a diagnosis as the claim writes it (cached: a claim's dx repeat across claims). */
@@ -313,7 +374,9 @@ function dxInfoOf(lt: LoadedTable, ft: FastTable, raw: string): DxInfo {
     const norm = normalizeDx(raw);
     const member = new Uint8Array(ft.dxSets.length);
     for (let i = 0; i < ft.dxSets.length; i++) if (inDxSet(ft.dxSets[i], norm)) member[i] = 1;
-    info = { norm, billable: lt.billable.has(norm), header: lt.headers.has(norm), member };
+    const bits = new Int32Array(Math.ceil(ft.dxSets.length / 32));
+    for (let i = 0; i < member.length; i++) if (member[i] !== 0) bits[i >>> 5] |= 1 << (i & 31);
+    info = { norm, billable: lt.billable.has(norm), header: lt.headers.has(norm), member, bits };
     if (ft.dxMember.size >= DX_CACHE_MAX) ft.dxMember.clear();
     ft.dxMember.set(raw, info);
   }
@@ -448,10 +511,7 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
     case "dx": {
       const d = dxId(ft, c.set);
       if (c.scope === "line") return (x) => x.cur >= 0 && pointsTo(x, x.cur, d);
-      return (x) => {
-        for (let i = 0; i < x.nDx; i++) if (x.dxm[i][d] !== 0) return true;
-        return false;
-      };
+      return (x) => claimHasDx(x, d);
     }
     case "mod": {
       const set = c.set;
@@ -565,7 +625,7 @@ function applyAction(x: Ctx, rule: TRule, fr: FastRule, subject: number[]): void
     case "require-dx": {
       if (subject.length === 0) {
         // No code atom chose lines: the requirement is on the claim's diagnoses.
-        for (let i = 0; i < x.nDx; i++) if (x.dxm[i][fr.actionDx] !== 0) return;
+        if (claimHasDx(x, fr.actionDx)) return;
         emitRule(x, rule, subject);
         return;
       }
@@ -651,7 +711,7 @@ function candidates(x: Ctx): number {
   const out = s.cands;
   let n = 0;
   const infos = x.codeInfo;
-  for (let i = 0; i < infos.length; i++) {
+  for (let i = 0; i < x.nCodes; i++) {
     const list = infos[i].cands;
     for (let k = 0; k < list.length; k++) {
       const r = list[k];
@@ -707,19 +767,96 @@ function runRules(x: Ctx): void {
   const g = x.group;
   for (let i = 0; i < g.length; i++) {
     const l = g[i];
-    const list = x.codeInfo[x.codes.indexOf(x.lines[l].code)].lineRules;
+    const list = x.codeInfo[x.lineCode[l]].lineRules;
     for (let k = 0; k < list.length; k++) {
       const r = list[k];
       if (mark[r] !== epoch) continue;
       const info = lt.ruleInfo[r];
       if (day < info.from || day > info.until) continue;
-      const fr = fast[r];
-      x.cur = l;
-      x.subjectLen = 0;
-      if (fr.when(x, false)) applyAction(x, lt.rules[r], fr, [l]);
+      (fast[r].check as (x: Ctx, l: number) => void)(x, l);
     }
   }
   x.cur = -1;
+}
+
+/**
+ * Whether a condition can hold only on a line that carries documentation facts: every `fact`
+ * and `site` atom reads the current line's `facts` and is false without them. (`and`: any
+ * argument; `or`: every argument; `not`: never.)
+ */
+function needsFacts(c: TCond): boolean {
+  switch (c.k) {
+    case "fact":
+    case "site":
+      return true;
+    case "and":
+      return c.args.some(needsFacts);
+    case "or":
+      return c.args.length > 0 && c.args.every(needsFacts);
+    default:
+      return false;
+  }
+}
+
+/**
+ * A line-scope rule on line `l` (its condition, then its action on that line), as one closure:
+ * the action is specialised, so the common cases allocate nothing unless a finding is made.
+ * When the rule can only fire on a line with documentation facts (its condition, or every
+ * `select` case, needs them), a line without facts is passed over at once: most claims (all
+ * 837P input) carry none.
+ */
+function compileLineCheck(rule: TRule, fr: FastRule): (x: Ctx, l: number) => void {
+  const a = rule.action;
+  const when = fr.when;
+  const factsOnly = needsFacts(rule.when) || (a.k === "select" && a.cases.every((c) => needsFacts(c.when)));
+  const generic = (x: Ctx, l: number): void => {
+    x.cur = l;
+    x.subjectLen = 0;
+    if (when(x, false)) applyAction(x, rule, fr, [l]);
+  };
+  let check: (x: Ctx, l: number) => void;
+  switch (a.k) {
+    case "require-dx": {
+      const d = fr.actionDx;
+      check = (x, l) => {
+        x.cur = l;
+        x.subjectLen = 0;
+        if (when(x, false) && !pointsTo(x, l, d)) emitRule(x, rule, [l]);
+      };
+      break;
+    }
+    case "deny":
+    case "flag":
+      check = (x, l) => {
+        x.cur = l;
+        x.subjectLen = 0;
+        if (when(x, false)) emitRule(x, rule, [l]);
+      };
+      break;
+    case "select": {
+      const cases = fr.cases as CondFn[];
+      const codes = a.cases.map((c) => c.code);
+      check = (x, l) => {
+        x.cur = l;
+        x.subjectLen = 0;
+        if (!when(x, false)) return;
+        for (let k = 0; k < cases.length; k++) {
+          if (cases[k](x, false)) {
+            if (codes[k] !== x.lines[l].code) emitRule(x, rule, [l], undefined, codes[k]);
+            break;
+          }
+        }
+      };
+      break;
+    }
+    default:
+      check = generic;
+  }
+  if (!factsOnly) return check;
+  const inner = check;
+  return (x, l) => {
+    if (x.lines[l].facts !== undefined) inner(x, l);
+  };
 }
 
 /** Whether a table-edit id is disabled in the layer (exact id or `prefix.*`). */
@@ -831,59 +968,56 @@ function ptpOrigin(layer: LoadedLayer, prefix: string, source: string, a: string
 
 function runPtp(x: Ctx): void {
   const layer = x.layer;
-  const codes = x.codes;
-  const n = codes.length;
+  const n = x.nCodes;
   if (n < 2) return;
+  const codes = x.codes;
   const ids = x.codeIdx;
+  const firstLine = x.firstLine;
+  const nextLine = x.nextLine;
   for (let ti = 0; ti < layer.ptp.length; ti++) {
     const t = layer.ptp[ti];
     for (let i = 0; i < n; i++) {
       const ia = ids[i];
       if (ia < 0 || t.mask[ia] < 0) continue;
-      const a = codes[i];
       for (let j = 0; j < n; j++) {
-        if (j === i || ids[j] < 0 || !ptpMayHave(t, ia, ids[j])) continue;
-        const pair = ptpPairIndex(t, ia, ids[j]);
+        const ib = ids[j];
+        if (j === i || ib < 0 || !ptpMayHave(t, ia, ib)) continue;
+        const pair = ptpPairIndex(t, ia, ib);
         if (pair < 0) continue;
         const fixed = t.fixedInd[pair];
         const ind = fixed >= 0 ? fixed : ptpIndicator(t.rows[pair], x.day);
         if (ind !== 0 && ind !== 1) continue;
+        const a = codes[i];
         const b = codes[j];
-        const em1 = x.codeInfo[i].em;
-        const em2 = x.codeInfo[j].em;
-        const col1 = x.codeLines[i];
-        const col2 = x.codeLines[j];
+        const em1 = x.codeEm[i] !== 0;
+        const em2 = x.codeEm[j] !== 0;
         if (ind === 0) {
           const origin = ptpOrigin(layer, t.meta.idPrefix, t.meta.source, a, b);
           if (origin === null) continue;
-          const related = toLineNumbers(col1);
+          const related = lineNumbersOfCode(x, i);
           const message = ptpMessage(a, b, 0, em1 || em2);
-          for (const l2 of col2) x.findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(0, l2 + 1, null), message));
+          for (let l2 = firstLine[j]; l2 >= 0; l2 = nextLine[l2]) x.findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(0, l2 + 1, null), message));
           continue;
         }
         if (!x.modReady) classifyModifiers(x);
-        for (let k = 0; k < col2.length; k++) {
-          const l2 = col2[k];
+        for (let l2 = firstLine[j]; l2 >= 0; l2 = nextLine[l2]) {
           // Allocated only when needed: on clean claims most indicator-1 pairs are bypassed.
           let denied: number[] | null = null;
           let sameSite: number[] | null = null;
-          for (let m = 0; m < col1.length; m++) {
-            const r = ptpBypass(x, col1[m], l2, em1, em2);
-            if (r === BYPASS_NONE) (denied ??= []).push(col1[m]);
-            else if (r === BYPASS_SAME_SITE) (sameSite ??= []).push(col1[m]);
+          for (let l1 = firstLine[i]; l1 >= 0; l1 = nextLine[l1]) {
+            const r = ptpBypass(x, l1, l2, em1, em2);
+            if (r === BYPASS_NONE) (denied ??= []).push(l1 + 1);
+            else if (r === BYPASS_SAME_SITE) (sameSite ??= []).push(l1 + 1);
           }
           if (denied === null && sameSite === null) continue;
           const origin = ptpOrigin(layer, t.meta.idPrefix, t.meta.source, a, b);
           if (origin === null) break;
           if (denied !== null) {
-            const related = toLineNumbers(denied);
-            const emLines = em1 ? related : em2 ? [l2 + 1] : null;
-            x.findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(1, l2 + 1, emLines), ptpMessage(a, b, 1, em1 || em2)));
+            const emLines = em1 ? denied : em2 ? [l2 + 1] : null;
+            x.findings.push(makeFinding(origin, [l2 + 1], denied, ptpFix(1, l2 + 1, emLines), ptpMessage(a, b, 1, em1 || em2)));
           } else if (sameSite !== null) {
             const mod = x.modAnatomic[l2];
-            x.findings.push(
-              makeFinding({ ...origin, severity: "warning" }, [l2 + 1], toLineNumbers(sameSite), undefined, ptpSameSiteMessage(a, b, mod)),
-            );
+            x.findings.push(makeFinding({ ...origin, severity: "warning" }, [l2 + 1], sameSite, undefined, ptpSameSiteMessage(a, b, mod)));
           }
         }
       }
@@ -893,33 +1027,35 @@ function runPtp(x: Ctx): void {
 
 function runMue(x: Ctx): void {
   const layer = x.layer;
-  for (const t of layer.mue) {
-    for (let i = 0; i < x.codes.length; i++) {
+  const firstLine = x.firstLine;
+  const nextLine = x.nextLine;
+  for (let ti = 0; ti < layer.mue.length; ti++) {
+    const t = layer.mue[ti];
+    for (let i = 0; i < x.nCodes; i++) {
       const cid = x.codeIdx[i];
       if (cid < 0) continue;
       const max = t.limit[cid];
       if (max < 0) continue;
       const mai = t.mai[cid] as 1 | 2 | 3;
-      const code = x.codes[i];
-      const ls = x.codeLines[i];
       let total = 0;
       let over = false;
-      for (const l of ls) {
+      for (let l = firstLine[i]; l >= 0; l = nextLine[l]) {
         const u = x.lines[l].units;
         total += u;
         if (u > max) over = true;
       }
       if (mai === 1 ? !over : total <= max) continue;
+      const code = x.codes[i];
       const id = `${t.meta.idPrefix}.${code}`;
       if (isDisabled(layer, id)) continue;
       const origin: FindingOrigin = { id, category: "mue", severity: "error", message: "", source: t.meta.source };
       if (mai === 1) {
-        for (const l of ls) {
+        for (let l = firstLine[i]; l >= 0; l = nextLine[l]) {
           const u = x.lines[l].units;
           if (u > max) x.findings.push(makeFinding(origin, [l + 1], undefined, mueFix([l + 1], max), mueMessage(code, u, max, 1)));
         }
       } else {
-        const lines = toLineNumbers(ls);
+        const lines = lineNumbersOfCode(x, i);
         x.findings.push(makeFinding(origin, lines, undefined, mueFix(lines, max), mueMessage(code, total, max, mai)));
       }
     }
@@ -947,7 +1083,7 @@ function runAoc(x: Ctx): void {
   const layer = x.layer;
   const day = x.day;
   for (const t of layer.aoc) {
-    for (let i = 0; i < x.codes.length; i++) {
+    for (let i = 0; i < x.nCodes; i++) {
       const cid = x.codeIdx[i];
       if (cid < 0) continue;
       const rows = t.rows[cid];
@@ -960,10 +1096,10 @@ function runAoc(x: Ctx): void {
         if (!aocRowApplies(r, day)) continue;
         type = stricterAocType(type, r[0]);
         if (!aocPrimaryCounts(r, day)) continue;
-        const j = x.codes.indexOf(r[1]);
+        const j = codeIndex(x, r[1]);
         if (j >= 0 && j !== i) {
           if (present === null) present = [];
-          for (const l of x.codeLines[j]) if (!present.includes(l)) present.push(l);
+          for (let l = x.firstLine[j]; l >= 0; l = x.nextLine[l]) if (!present.includes(l)) present.push(l);
         }
       }
       if (type === 0) continue;
@@ -972,7 +1108,7 @@ function runAoc(x: Ctx): void {
       if (present !== null) {
         const origin: FindingOrigin = { id, category: "addon", severity: "error", message: "", source: t.meta.source };
         if (x.addonsWithPrimaries === NO_WATCH) x.addonsWithPrimaries = [];
-        for (const l of x.codeLines[i]) x.addonsWithPrimaries.push({ origin, addon, line: l, primaryLines: present, fallen: false });
+        for (let l = x.firstLine[i]; l >= 0; l = x.nextLine[l]) x.addonsWithPrimaries.push({ origin, addon, line: l, primaryLines: present, fallen: false });
         continue;
       }
       if (type === 2) continue;
@@ -982,7 +1118,7 @@ function runAoc(x: Ctx): void {
       const severity: FindingSeverity = type === 1 ? "error" : "warning";
       const origin: FindingOrigin = { id, category: "addon", severity, message: "", source: t.meta.source };
       const message = aocMessage(addon, type as 1 | 3, primaries);
-      for (const l of x.codeLines[i]) x.findings.push(makeFinding(origin, [l + 1], undefined, aocFix(l + 1, primaries), message));
+      for (let l = x.firstLine[i]; l >= 0; l = x.nextLine[l]) x.findings.push(makeFinding(origin, [l + 1], undefined, aocFix(l + 1, primaries), message));
     }
   }
 }
@@ -1090,14 +1226,22 @@ const X: Ctx = {
   birthDay: null,
   group: [],
   day: 0,
+  nCodes: 0,
   codes: [],
-  codeIdx: [],
-  codeLines: [],
+  codeSlots: new Int32Array(64),
+  codeIdx: new Int32Array(64),
+  codeEm: new Uint8Array(64),
+  firstLine: new Int32Array(64),
+  lastLine: new Int32Array(64),
+  nextLine: new Int32Array(64),
+  lineCode: new Int32Array(64),
   fast: null as unknown as FastTable,
   fastLayer: null as unknown as FastLayer,
   member: [],
   codeInfo: [],
-  dxm: [],
+  lineDx: new Int32Array(64),
+  claimDx: new Int32Array(4),
+  dxWords: 0,
   dxInfo: [],
   nDx: 0,
   cur: -1,
@@ -1110,41 +1254,95 @@ const X: Ctx = {
   addonsWithPrimaries: [],
 };
 
+/** Grows the per-line scratch arrays for a claim of `n` lines (the claim schema allows 50). */
+function ensureCapacity(x: Ctx, n: number): void {
+  if (n <= x.nextLine.length) return;
+  const cap = 2 * n;
+  x.codeSlots = new Int32Array(cap);
+  x.codeIdx = new Int32Array(cap);
+  x.codeEm = new Uint8Array(cap);
+  x.firstLine = new Int32Array(cap);
+  x.lastLine = new Int32Array(cap);
+  x.nextLine = new Int32Array(cap);
+  x.lineCode = new Int32Array(cap);
+  x.modFlags = new Uint8Array(cap);
+}
+
 /** Evaluates one date-of-service group: rules, then PTP, MUE and add-on edits. */
 function runGroup(x: Ctx, group: number[], dayOfService: number): void {
-  const codes: string[] = [];
-  const codeLines: number[][] = [];
+  const lines = x.lines;
+  const codes = x.codes;
+  const codeSlots = x.codeSlots;
+  const firstLine = x.firstLine;
+  const lastLine = x.lastLine;
+  const nextLine = x.nextLine;
+  const lineCode = x.lineCode;
+  let nCodes = 0;
   for (let i = 0; i < group.length; i++) {
     const l = group[i];
-    const code = x.lines[l].code;
-    const j = codes.indexOf(code);
-    if (j < 0) {
-      codes.push(code);
-      codeLines.push([l]);
-    } else codeLines[j].push(l);
+    const code = lines[l].code;
+    const slot = codeSlot(code);
+    let j = 0;
+    // Codes of the procedure shape compare by slot (one number); others by text.
+    while (j < nCodes && (codeSlots[j] !== slot || (slot < 0 && codes[j] !== code))) j++;
+    nextLine[l] = -1;
+    lineCode[l] = j;
+    if (j === nCodes) {
+      codes[j] = code;
+      codeSlots[j] = slot;
+      firstLine[j] = l;
+      nCodes++;
+    } else nextLine[lastLine[j]] = l;
+    lastLine[j] = l;
   }
-  const codeIdx: number[] = [];
-  const codeInfo: SlotInfo[] = [];
   const slotIds = x.lt.slotIds;
-  for (let j = 0; j < codes.length; j++) {
-    const slot = codeSlot(codes[j]);
+  const withRules = x.fastLayer.hasRules;
+  for (let j = 0; j < nCodes; j++) {
+    const slot = codeSlots[j];
     const id = slot < 0 ? -1 : codeIdOfSlot(slotIds, slot);
-    codeIdx.push(id);
-    const info = slotInfo(x, codes[j], slot, id);
-    codeInfo.push(info);
-    const ls = codeLines[j];
-    for (let k = 0; k < ls.length; k++) x.member[ls[k]] = info.member;
+    x.codeIdx[j] = id;
+    if (withRules) {
+      const info = slotInfo(x, codes[j], slot, id);
+      x.codeInfo[j] = info;
+      x.codeEm[j] = info.em ? 1 : 0;
+      for (let l = firstLine[j]; l >= 0; l = nextLine[l]) x.member[l] = info.member;
+    } else x.codeEm[j] = emOf(x.fast, codes[j], id);
   }
-  x.codes = codes;
-  x.codeIdx = codeIdx;
-  x.codeInfo = codeInfo;
-  x.codeLines = codeLines;
+  x.nCodes = nCodes;
   x.group = group;
   x.day = dayOfService;
-  runRules(x);
+  if (withRules) runRules(x);
   runPtp(x);
   runMue(x);
   runAoc(x);
+}
+
+/** Whether a code is an E/M code, cached by code id (1 yes, 0 no, 255 not yet known). */
+function emOf(ft: FastTable, code: string, id: number): number {
+  if (id < 0) return isEmCode(code) ? 1 : 0;
+  let v = ft.emById[id];
+  if (v === 255) ft.emById[id] = v = isEmCode(code) ? 1 : 0;
+  return v;
+}
+
+/** The lines of the group's code `j`, 0-based, in claim order. */
+function linesOfCode(x: Ctx, j: number): number[] {
+  const out: number[] = [];
+  for (let l = x.firstLine[j]; l >= 0; l = x.nextLine[l]) out.push(l);
+  return out;
+}
+
+/** The lines of the group's code `j` as sorted 1-based line numbers. */
+function lineNumbersOfCode(x: Ctx, j: number): number[] {
+  const out: number[] = [];
+  for (let l = x.firstLine[j]; l >= 0; l = x.nextLine[l]) out.push(l + 1);
+  return out;
+}
+
+/** The index of `code` among the group's distinct codes, or -1. */
+function codeIndex(x: Ctx, code: string): number {
+  for (let j = 0; j < x.nCodes; j++) if (x.codes[j] === code) return j;
+  return -1;
 }
 
 /**
@@ -1153,29 +1351,39 @@ function runGroup(x: Ctx, group: number[], dayOfService: number): void {
  */
 export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   const findings: Finding[] = [];
+  const x = X;
+  const fast = fastTable(lt);
   const payer = claim.payer ?? lt.defaultLayer;
-  let layer = lt.layers.get(payer);
+  // Claims of one payer come in runs: the last payer's layer is kept.
+  let layer: LoadedLayer | undefined;
+  if (payer === fast.lastPayer) layer = fast.lastLayer as LoadedLayer;
+  else {
+    layer = lt.layers.get(payer);
+    if (layer !== undefined) {
+      fast.lastPayer = payer;
+      fast.lastLayer = layer;
+      fast.lastFastLayer = fastLayer(fast, layer);
+    }
+  }
   if (layer === undefined) {
     layer = lt.layers.get(lt.defaultLayer) as LoadedLayer;
     findings.push(runtimeNote(UNKNOWN_PAYER_RULE, "coverage", "info", unknownPayerMessage(payer, layer.name)));
-  }
-  const x = X;
-  const fast = fastTable(lt);
+    x.fastLayer = fastLayer(fast, layer);
+  } else x.fastLayer = fast.lastFastLayer as FastLayer;
   const diagnoses = claim.diagnoses;
   for (let i = 0; i < diagnoses.length; i++) {
     const info = dxInfoOf(lt, fast, diagnoses[i]);
     x.dx[i] = info.norm;
-    x.dxm[i] = info.member;
     x.dxInfo[i] = info;
   }
   x.nDx = diagnoses.length;
   const birth = claim.patient?.birthDate;
   const lines = claim.lines;
+  const n = lines.length;
+  ensureCapacity(x, n);
   x.lt = lt;
   x.layer = layer;
   x.fast = fast;
-  x.fastLayer = fastLayer(fast, layer);
-
   x.claim = claim;
   x.lines = lines;
   x.payer = payer;
@@ -1186,24 +1394,25 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.modReady = false;
   x.findings = findings;
   x.addonsWithPrimaries = NO_WATCH;
+  x.dxWords = fast.dxWords;
+  if (x.dxWords > 0 && x.fastLayer.hasRules) fillLineDx(x);
   runIcd(x);
 
-  const n = lines.length;
-  const claimDay = claim.serviceDate === undefined ? 0 : (dayNumber(claim.serviceDate) as number);
+  const claimDay = claim.serviceDate === undefined ? 0 : dayOf(claim.serviceDate);
   let oneDate = true;
   for (let i = 0; i < n; i++) {
     const d = lines[i].serviceDate;
-    if (d !== undefined && dayNumber(d) !== claimDay) oneDate = false;
+    if (d !== undefined && dayOf(d) !== claimDay) oneDate = false;
   }
   // A claim without its own date has dated lines only: group them (claimDay 0 is a placeholder).
-  if (oneDate && claim.serviceDate !== undefined) runGroup(x, IDENTITY[n], claimDay);
+  if (oneDate && claim.serviceDate !== undefined) runGroup(x, n < IDENTITY.length ? IDENTITY[n] : Array.from({ length: n }, (_, i) => i), claimDay);
   else {
     // Group lines by date of service, in order of first appearance.
     const days: number[] = [];
     const groups: number[][] = [];
     for (let i = 0; i < n; i++) {
       const own = lines[i].serviceDate;
-      const d = own === undefined ? claimDay : (dayNumber(own) as number);
+      const d = own === undefined ? claimDay : dayOf(own);
       const k = days.indexOf(d);
       if (k < 0) {
         days.push(d);
@@ -1217,12 +1426,20 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.claim = null as unknown as Claim;
   x.lines = [];
   x.group = [];
-  x.codes = [];
-  x.codeIdx = [];
-  x.codeLines = [];
-  x.codeInfo = [];
   x.findings = [];
   x.addonsWithPrimaries = NO_WATCH;
   sortFindings(findings);
   return { claimId: claim.id, verdict: verdictOf(findings), findings, layer: layer.name };
+}
+
+let lastDayText = "";
+let lastDay = 0;
+
+/** The day number of a checked date (the last one is remembered: a claim's dates repeat). */
+function dayOf(text: string): number {
+  if (text === lastDayText) return lastDay;
+  const d = dayNumber(text) as number;
+  lastDayText = text;
+  lastDay = d;
+  return d;
 }
