@@ -195,6 +195,8 @@ interface FastRule {
   subjectSet: number;
   /** A line-scope rule's condition and action on one line, fused (see `compileLineCheck`); null for claim scope. */
   check: ((x: Ctx, l: number) => void) | null;
+  /** A line-scope rule that can fire only on a line with documentation facts (see `needsFacts`). */
+  factsOnly: boolean;
 }
 
 /** Per code (by codeSlot) and layer: what evaluation needs to know about a line of that code. */
@@ -203,6 +205,8 @@ interface SlotInfo {
   cands: Int32Array;
   /** Line-scope rules of the layer whose subject holds the code: evaluated on each such line. */
   lineRules: Int32Array;
+  /** The same without the rules that need documentation facts (`FastRule.factsOnly`): for lines without facts. */
+  lineRulesNoFacts: Int32Array;
   /** Membership of the code in each interned code set. */
   member: Uint8Array;
   /** Whether the code is an E/M code (99202–99499). */
@@ -318,6 +322,7 @@ function buildFast(lt: LoadedTable): FastTable {
       cases: a.k === "select" ? a.cases.map((c) => compileCond(c.when, ft)) : null,
       subjectSet: line ? setId(ft, rule.subject ?? rule.triggers) : -1,
       check: null,
+      factsOnly: line && (needsFacts(rule.when) || (a.k === "select" && a.cases.every((c) => needsFacts(c.when)))),
     };
     if (line) fr.check = compileLineCheck(rule, fr);
     ft.rules.push(fr);
@@ -403,7 +408,8 @@ function slotInfo(x: Ctx, code: string, slot: number, id: number): SlotInfo {
   if (layer.ranges.points.length > 0) for (const r of rulesInRanges(layer.ranges, code)) if (!cands.includes(r)) cands.push(r);
   const lineRules: number[] = [];
   for (const r of fl.lineScope) if (member[ft.rules[r].subjectSet] !== 0) lineRules.push(r);
-  info = { cands: Int32Array.from(cands), lineRules: Int32Array.from(lineRules), member, em: isEmCode(code) };
+  const noFacts = lineRules.filter((r) => !ft.rules[r].factsOnly);
+  info = { cands: Int32Array.from(cands), lineRules: Int32Array.from(lineRules), lineRulesNoFacts: Int32Array.from(noFacts), member, em: isEmCode(code) };
   if (id >= 0) fl.byId[id] = info;
   else if (slot >= 0) {
     if (fl.bySlot.size >= SLOT_CACHE_MAX) fl.bySlot.clear();
@@ -767,7 +773,8 @@ function runRules(x: Ctx): void {
   const g = x.group;
   for (let i = 0; i < g.length; i++) {
     const l = g[i];
-    const list = x.codeInfo[x.lineCode[l]].lineRules;
+    const info = x.codeInfo[x.lineCode[l]];
+    const list = x.lines[l].facts === undefined ? info.lineRulesNoFacts : info.lineRules;
     for (let k = 0; k < list.length; k++) {
       const r = list[k];
       if (mark[r] !== epoch) continue;
@@ -801,14 +808,13 @@ function needsFacts(c: TCond): boolean {
 /**
  * A line-scope rule on line `l` (its condition, then its action on that line), as one closure:
  * the action is specialised, so the common cases allocate nothing unless a finding is made.
- * When the rule can only fire on a line with documentation facts (its condition, or every
- * `select` case, needs them), a line without facts is passed over at once: most claims (all
- * 837P input) carry none.
+ * A rule that can only fire on a line with documentation facts (its condition, or every
+ * `select` case, needs them: `FastRule.factsOnly`) is not even listed for lines without facts
+ * (`SlotInfo.lineRulesNoFacts`): most claims, and all 837P input, carry none.
  */
 function compileLineCheck(rule: TRule, fr: FastRule): (x: Ctx, l: number) => void {
   const a = rule.action;
   const when = fr.when;
-  const factsOnly = needsFacts(rule.when) || (a.k === "select" && a.cases.every((c) => needsFacts(c.when)));
   const generic = (x: Ctx, l: number): void => {
     x.cur = l;
     x.subjectLen = 0;
@@ -852,11 +858,7 @@ function compileLineCheck(rule: TRule, fr: FastRule): (x: Ctx, l: number) => voi
     default:
       check = generic;
   }
-  if (!factsOnly) return check;
-  const inner = check;
-  return (x, l) => {
-    if (x.lines[l].facts !== undefined) inner(x, l);
-  };
+  return check;
 }
 
 /** Whether a table-edit id is disabled in the layer (exact id or `prefix.*`). */
