@@ -93,6 +93,12 @@ interface Ctx {
   lineDx: Int32Array;
   claimDx: Int32Array;
   dxWords: number;
+  /**
+   * Per claim line, `modWords` words: the interned modifier sets (FastTable.modSets) that the
+   * line carries a modifier of, as bits; "does line l carry a modifier of set m" is one bit test.
+   */
+  lineMod: Int32Array;
+  modWords: number;
   /** Per claim diagnosis: its normalized form's facts (billable, header, memberships). */
   dxInfo: DxInfo[];
   /**
@@ -197,6 +203,8 @@ interface FastRule {
   check: ((x: Ctx, l: number) => void) | null;
   /** A line-scope rule that can fire only on a line with documentation facts (see `needsFacts`). */
   factsOnly: boolean;
+  /** A modifier set the line must carry one of for the rule's condition to hold (see `requiredMod`), or -1. */
+  reqMod: number;
 }
 
 /** Per code (by codeSlot) and layer: what evaluation needs to know about a line of that code. */
@@ -245,6 +253,17 @@ interface FastTable {
   layers: Map<LoadedLayer, FastLayer>;
   /** 32 dx sets a word: the word count of `DxInfo.bits` and `Ctx.lineDx`. */
   dxWords: number;
+  /** Interned modifier sets (of `modifier` atoms and `has … with/without modifier`), by their sorted text. */
+  modSets: (readonly string[])[];
+  modIds: Map<string, number>;
+  /** 32 modifier sets a word: the word count of `Ctx.lineMod`. */
+  modWords: number;
+  /**
+   * The set bits of every two-character modifier of upper-case letters and digits, `modWords`
+   * words each, by `(c0 - 48) * 43 + (c1 - 48)` (as MOD_CLASS); other strings are looked up in
+   * `modSets` directly.
+   */
+  modBits: Int32Array;
   /** The last payer met, its layer and that layer's facts (claims of one payer come in runs). */
   lastPayer: string | null;
   lastLayer: LoadedLayer | null;
@@ -294,6 +313,66 @@ function dxId(ft: FastTable, set: DxSet): number {
   return id;
 }
 
+function modId(ft: FastTable, set: readonly string[]): number {
+  const key = [...set].sort().join(" ");
+  let id = ft.modIds.get(key);
+  if (id === undefined) {
+    id = ft.modSets.length;
+    ft.modSets.push(set);
+    ft.modIds.set(key, id);
+  }
+  return id;
+}
+
+/** Whether line `l` carries a modifier of interned modifier set `m` (see Ctx.lineMod). */
+function lineHasMod(x: Ctx, l: number, m: number): boolean {
+  return (x.lineMod[l * x.modWords + (m >>> 5)] & (1 << (m & 31))) !== 0;
+}
+
+/** Fills `lineMod` for the claim's lines. */
+function fillLineMod(x: Ctx): void {
+  const ft = x.fast;
+  const w = ft.modWords;
+  const n = x.lines.length;
+  if (x.lineMod.length < n * w) x.lineMod = new Int32Array(2 * n * w);
+  const lineMod = x.lineMod;
+  const table = ft.modBits;
+  for (let l = 0; l < n; l++) {
+    const base = l * w;
+    for (let k = 0; k < w; k++) lineMod[base + k] = 0;
+    const mods = x.lines[l].modifiers;
+    if (mods === undefined) continue;
+    for (let i = 0; i < mods.length; i++) {
+      const m = mods[i];
+      const a = m.charCodeAt(0) - 48;
+      const b = m.charCodeAt(1) - 48;
+      if (m.length === 2 && a >= 0 && a < 43 && b >= 0 && b < 43) {
+        const row = (a * 43 + b) * w;
+        for (let k = 0; k < w; k++) lineMod[base + k] |= table[row + k];
+      } else {
+        for (let k = 0; k < ft.modSets.length; k++) if (ft.modSets[k].includes(m)) lineMod[base + (k >>> 5)] |= 1 << (k & 31);
+      }
+    }
+  }
+}
+
+/**
+ * A modifier set of which the current line must carry one for the condition to hold: a
+ * `modifier` atom, or the first one among the arguments of an `and`; -1 when there is none.
+ * Lets the line-rule loop pass over most lines with one bit test (three pack rules run on every
+ * procedure line and need 59, GA or GY).
+ */
+function requiredMod(c: TCond, ft: FastTable): number {
+  if (c.k === "mod") return modId(ft, c.set);
+  if (c.k === "and") {
+    for (const arg of c.args) {
+      const m = requiredMod(arg, ft);
+      if (m >= 0) return m;
+    }
+  }
+  return -1;
+}
+
 function buildFast(lt: LoadedTable): FastTable {
   const ft: FastTable = {
     rules: [],
@@ -304,6 +383,10 @@ function buildFast(lt: LoadedTable): FastTable {
     memberBySlot: [],
     emById: new Uint8Array(lt.codeIds.size).fill(255),
     dxWords: 0,
+    modSets: [],
+    modIds: new Map(),
+    modWords: 0,
+    modBits: new Int32Array(0),
     lastPayer: null,
     lastLayer: null,
     lastFastLayer: null,
@@ -323,6 +406,7 @@ function buildFast(lt: LoadedTable): FastTable {
       subjectSet: line ? setId(ft, rule.subject ?? rule.triggers) : -1,
       check: null,
       factsOnly: line && (needsFacts(rule.when) || (a.k === "select" && a.cases.every((c) => needsFacts(c.when)))),
+      reqMod: line ? requiredMod(rule.when, ft) : -1,
     };
     if (line) fr.check = compileLineCheck(rule, fr);
     ft.rules.push(fr);
@@ -335,6 +419,15 @@ function buildFast(lt: LoadedTable): FastTable {
       lineScope: members.filter((r) => lt.rules[r]?.scope === "line"),
       hasRules: layer.always.length > 0 || layer.hasByCode || layer.ranges.points.length > 0,
     });
+  }
+  ft.modWords = Math.ceil(ft.modSets.length / 32);
+  ft.modBits = new Int32Array(43 * 43 * ft.modWords);
+  for (let a = 0; a < 43; a++) {
+    for (let b = 0; b < 43; b++) {
+      const m = String.fromCharCode(a + 48, b + 48);
+      const base = (a * 43 + b) * ft.modWords;
+      for (let k = 0; k < ft.modSets.length; k++) if (ft.modSets[k].includes(m)) ft.modBits[base + (k >>> 5)] |= 1 << (k & 31);
+    }
   }
   ft.dxWords = Math.ceil(ft.dxSets.length / 32);
   return ft;
@@ -475,8 +568,8 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
     case "has": {
       const sid = setId(ft, c.set);
       const units = c.units === undefined ? null : cmpFn(c.units[0], c.units[1]);
-      const mod = c.mod ?? null;
-      const noMod = c.noMod ?? null;
+      const mod = c.mod === undefined ? -1 : modId(ft, c.mod);
+      const noMod = c.noMod === undefined ? -1 : modId(ft, c.noMod);
       const dx = c.dx === undefined ? -1 : dxId(ft, c.dx);
       const noDx = c.noDx === undefined ? -1 : dxId(ft, c.noDx);
       return (x, collect) => {
@@ -488,8 +581,8 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
           if (member[l][sid] === 0) continue;
           const line = x.lines[l];
           if (units !== null && !units(line.units)) continue;
-          if (mod !== null && !hasAnyModifier(line.modifiers, mod)) continue;
-          if (noMod !== null && hasAnyModifier(line.modifiers, noMod)) continue;
+          if (mod >= 0 && !lineHasMod(x, l, mod)) continue;
+          if (noMod >= 0 && lineHasMod(x, l, noMod)) continue;
           if (dx >= 0 && !pointsTo(x, l, dx)) continue;
           if (noDx >= 0 && pointsTo(x, l, noDx)) continue;
           if (!collect) return true;
@@ -520,8 +613,8 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
       return (x) => claimHasDx(x, d);
     }
     case "mod": {
-      const set = c.set;
-      return (x) => x.cur >= 0 && hasAnyModifier(x.lines[x.cur].modifiers, set);
+      const m = modId(ft, c.set);
+      return (x) => x.cur >= 0 && lineHasMod(x, x.cur, m);
     }
     case "units": {
       const test = cmpFn(c.op, c.n);
@@ -778,9 +871,11 @@ function runRules(x: Ctx): void {
     for (let k = 0; k < list.length; k++) {
       const r = list[k];
       if (mark[r] !== epoch) continue;
+      const fr = fast[r];
+      if (fr.reqMod >= 0 && !lineHasMod(x, l, fr.reqMod)) continue;
       const info = lt.ruleInfo[r];
       if (day < info.from || day > info.until) continue;
-      (fast[r].check as (x: Ctx, l: number) => void)(x, l);
+      (fr.check as (x: Ctx, l: number) => void)(x, l);
     }
   }
   x.cur = -1;
@@ -1244,6 +1339,8 @@ const X: Ctx = {
   lineDx: new Int32Array(64),
   claimDx: new Int32Array(4),
   dxWords: 0,
+  lineMod: new Int32Array(64),
+  modWords: 0,
   dxInfo: [],
   nDx: 0,
   cur: -1,
@@ -1397,7 +1494,11 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.findings = findings;
   x.addonsWithPrimaries = NO_WATCH;
   x.dxWords = fast.dxWords;
-  if (x.dxWords > 0 && x.fastLayer.hasRules) fillLineDx(x);
+  x.modWords = fast.modWords;
+  if (x.fastLayer.hasRules) {
+    if (x.dxWords > 0) fillLineDx(x);
+    if (x.modWords > 0) fillLineMod(x);
+  }
   runIcd(x);
 
   const claimDay = claim.serviceDate === undefined ? 0 : dayOf(claim.serviceDate);
