@@ -115,11 +115,10 @@ interface Ctx {
    */
   subject: number[];
   subjectLen: number;
-  /** Per-line PTP modifier classes (MOD_* bits), computed once per claim when a PTP edit needs them. */
+  /** Per-line PTP modifier classes (MOD_* bits), filled with `lineMod` at the start of a claim (see `fillLineMod`). */
   modFlags: Uint8Array;
   /** Per line: its one distinct anatomic PTP modifier, "*" for two or more, "" for none. */
   modAnatomic: string[];
-  modReady: boolean;
   findings: Finding[];
   /** Add-on lines whose listed primaries are on the claim: candidates for the fall-through. */
   addonsWithPrimaries: AddonWatch[];
@@ -363,10 +362,13 @@ function lineHasMod(x: Ctx, l: number, m: number): boolean {
   return (x.lineMod[l * x.modWords + (m >>> 5)] & (1 << (m & 31))) !== 0;
 }
 
-/** Fills `lineMod` for the claim's lines. */
-function fillLineMod(x: Ctx): void {
+/**
+ * One pass over the lines' modifiers: with `sets`, fills `lineMod` (the rules' modifier sets);
+ * always fills the PTP classes `modFlags` and `modAnatomic` (see `ptpBypass`).
+ */
+function fillLineMod(x: Ctx, sets: boolean): void {
   const ft = x.fast;
-  const w = ft.modWords;
+  const w = sets ? ft.modWords : 0;
   const n = x.lines.length;
   if (x.lineMod.length < n * w) x.lineMod = new Int32Array(2 * n * w);
   const lineMod = x.lineMod;
@@ -375,18 +377,30 @@ function fillLineMod(x: Ctx): void {
     const base = l * w;
     for (let k = 0; k < w; k++) lineMod[base + k] = 0;
     const mods = x.lines[l].modifiers;
-    if (mods === undefined) continue;
-    for (let i = 0; i < mods.length; i++) {
-      const m = mods[i];
-      const a = m.charCodeAt(0) - 48;
-      const b = m.charCodeAt(1) - 48;
-      if (m.length === 2 && a >= 0 && a < 43 && b >= 0 && b < 43) {
-        const row = (a * 43 + b) * w;
-        for (let k = 0; k < w; k++) lineMod[base + k] |= table[row + k];
-      } else {
-        for (let k = 0; k < ft.modSets.length; k++) if (ft.modSets[k].includes(m)) lineMod[base + (k >>> 5)] |= 1 << (k & 31);
+    let flags = 0;
+    let anat = "";
+    if (mods !== undefined) {
+      for (let i = 0; i < mods.length; i++) {
+        const m = mods[i];
+        const a = m.charCodeAt(0) - 48;
+        const b = m.charCodeAt(1) - 48;
+        let c: number;
+        if (m.length === 2 && a >= 0 && a < 43 && b >= 0 && b < 43) {
+          const idx = a * 43 + b;
+          for (let k = 0; k < w; k++) lineMod[base + k] |= table[idx * w + k];
+          c = MOD_CLASS[idx];
+        } else {
+          for (let k = 0; k < w * 32 && k < ft.modSets.length; k++) if (ft.modSets[k].includes(m)) lineMod[base + (k >>> 5)] |= 1 << (k & 31);
+          c = modClassOf(m);
+        }
+        if (c === MOD_NONE) continue;
+        if (c !== MOD_ANATOMIC) flags |= c;
+        else if (anat === "") anat = m;
+        else if (anat !== m) anat = "*";
       }
     }
+    x.modFlags[l] = flags;
+    x.modAnatomic[l] = anat;
   }
 }
 
@@ -1063,28 +1077,6 @@ function modClass(m: string): number {
   return modClassOf(m);
 }
 
-/** Classifies every line's modifiers once per claim, the first time a PTP edit asks. */
-function classifyModifiers(x: Ctx): void {
-  x.modReady = true;
-  for (let l = 0; l < x.lines.length; l++) {
-    const mods = x.lines[l].modifiers;
-    let flags = 0;
-    let anat = "";
-    if (mods !== undefined) {
-      for (let i = 0; i < mods.length; i++) {
-        const m = mods[i];
-        const c = modClass(m);
-        if (c === MOD_NONE) continue;
-        if (c !== MOD_ANATOMIC) flags |= c;
-        else if (anat === "") anat = m;
-        else if (anat !== m) anat = "*";
-      }
-    }
-    x.modFlags[l] = flags;
-    x.modAnatomic[l] = anat;
-  }
-}
-
 /**
  * Whether a modifier shows the column-1 and column-2 lines distinct (indicator 1). For an E/M
  * pair only 24/25/57 on the E/M line count. Otherwise any NCCI PTP modifier on either line; when
@@ -1153,7 +1145,6 @@ function runPtp(x: Ctx): void {
           for (let l2 = firstLine[j]; l2 >= 0; l2 = nextLine[l2]) x.findings.push(makeFinding(origin, [l2 + 1], related, ptpFix(0, l2 + 1, null), message));
           continue;
         }
-        if (!x.modReady) classifyModifiers(x);
         for (let l2 = firstLine[j]; l2 >= 0; l2 = nextLine[l2]) {
           // Allocated only when needed: on clean claims most indicator-1 pairs are bypassed.
           let denied: number[] | null = null;
@@ -1405,7 +1396,6 @@ const X: Ctx = {
   subjectLen: 0,
   modFlags: new Uint8Array(64),
   modAnatomic: [],
-  modReady: false,
   findings: [],
   addonsWithPrimaries: [],
 };
@@ -1547,15 +1537,13 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.birthDay = birth === undefined ? null : undefined;
   x.cur = -1;
   x.subjectLen = 0;
-  x.modReady = false;
   x.findings = findings;
   x.addonsWithPrimaries = NO_WATCH;
   x.dxWords = fast.dxWords;
   x.modWords = fast.modWords;
-  if (x.fastLayer.hasRules) {
-    if (x.dxWords > 0) fillLineDx(x);
-    if (x.modWords > 0) fillLineMod(x);
-  }
+  const withRules = x.fastLayer.hasRules;
+  if (withRules && x.dxWords > 0) fillLineDx(x);
+  if ((withRules && x.modWords > 0) || layer.ptp.length > 0) fillLineMod(x, withRules);
   runIcd(x);
 
   const claimDay = claim.serviceDate === undefined ? 0 : dayOf(claim.serviceDate);
