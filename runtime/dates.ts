@@ -50,9 +50,14 @@ function digit(s: string, i: number): number {
  * real calendar date (2026-02-30, 2026-13-01).
  */
 export function dayNumber(text: string): number | null {
-  // Claims of one batch share a few dates: a one-entry cache skips the arithmetic.
+  // Claims of one batch share a few dates, and a claim's date is read when it is checked and
+  // again when it is evaluated (with the birth date between): a two-entry cache skips the
+  // arithmetic.
   if (text === lastText) return lastDay;
+  if (text === prevText) return prevDay;
   const d = parseDay(text);
+  prevText = lastText;
+  prevDay = lastDay;
   lastText = text;
   lastDay = d;
   return d;
@@ -60,6 +65,8 @@ export function dayNumber(text: string): number | null {
 
 let lastText = "";
 let lastDay: number | null = null;
+let prevText = "";
+let prevDay: number | null = null;
 
 function parseDay(text: string): number | null {
   if (typeof text !== "string" || text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) {

@@ -1546,11 +1546,11 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   if ((withRules && x.modWords > 0) || layer.ptp.length > 0) fillLineMod(x, withRules);
   runIcd(x);
 
-  const claimDay = claim.serviceDate === undefined ? 0 : dayOf(claim.serviceDate);
+  const claimDay = claim.serviceDate === undefined ? 0 : (dayNumber(claim.serviceDate) as number);
   let oneDate = true;
   for (let i = 0; i < n; i++) {
     const d = lines[i].serviceDate;
-    if (d !== undefined && dayOf(d) !== claimDay) oneDate = false;
+    if (d !== undefined && dayNumber(d) !== claimDay) oneDate = false;
   }
   // A claim without its own date has dated lines only: group them (claimDay 0 is a placeholder).
   if (oneDate && claim.serviceDate !== undefined) runGroup(x, n < IDENTITY.length ? IDENTITY[n] : Array.from({ length: n }, (_, i) => i), claimDay);
@@ -1560,7 +1560,7 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
     const groups: number[][] = [];
     for (let i = 0; i < n; i++) {
       const own = lines[i].serviceDate;
-      const d = own === undefined ? claimDay : dayOf(own);
+      const d = own === undefined ? claimDay : (dayNumber(own) as number);
       const k = days.indexOf(d);
       if (k < 0) {
         days.push(d);
@@ -1578,16 +1578,4 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.addonsWithPrimaries = NO_WATCH;
   sortFindings(findings);
   return { claimId: claim.id, verdict: verdictOf(findings), findings, layer: layer.name };
-}
-
-let lastDayText = "";
-let lastDay = 0;
-
-/** The day number of a checked date (the last one is remembered: a claim's dates repeat). */
-function dayOf(text: string): number {
-  if (text === lastDayText) return lastDay;
-  const d = dayNumber(text) as number;
-  lastDayText = text;
-  lastDay = d;
-  return d;
 }
