@@ -204,11 +204,21 @@ interface FastRule {
   factsOnly: boolean;
   /** A modifier set the line must carry one of for the rule's condition to hold (see `requiredMod`), or -1. */
   reqMod: number;
+  /**
+   * A line rule whose triggers are its subject (what the compiler writes): a line of its subject
+   * makes it a candidate, so the line loop need not ask the candidate marks.
+   */
+  markFree: boolean;
+  /** Whether the candidate pass must see the rule: claim scope, a missing-field note, or not `markFree`. */
+  inCandidatePass: boolean;
 }
 
 /** Per code (by codeSlot) and layer: what evaluation needs to know about a line of that code. */
 interface SlotInfo {
-  /** Rules the code makes candidates (its exact index entry and the ranges holding it). */
+  /**
+   * Rules the code makes candidates (its exact index entry and the ranges holding it) that the
+   * candidate pass must see (`FastRule.inCandidatePass`); the others are found by `lineRules`.
+   */
   cands: Int32Array;
   /** Line-scope rules of the layer whose subject holds the code: evaluated on each such line. */
   lineRules: Int32Array;
@@ -457,7 +467,11 @@ function buildFast(lt: LoadedTable): FastTable {
       check: null,
       factsOnly: line && (needsFacts(rule.when) || (a.k === "select" && a.cases.every((c) => needsFacts(c.when)))),
       reqMod: line ? requiredMod(rule.when, ft) : -1,
+      markFree: line && setId(ft, rule.subject ?? rule.triggers) === setId(ft, rule.triggers),
+      inCandidatePass: true,
     };
+    const info = lt.ruleInfo[ft.rules.length];
+    fr.inCandidatePass = !fr.markFree || info.needsBirthDate || info.needsSex || info.needsPos;
     if (line) fr.check = compileLineCheck(rule, fr);
     ft.rules.push(fr);
   }
@@ -551,11 +565,14 @@ function slotInfo(x: Ctx, code: string, slot: number, id: number): SlotInfo {
   const ft = x.fast;
   const member = memberOf(ft, slot, code);
   const cands: number[] = [];
+  const add = (r: number) => {
+    if (ft.rules[r].inCandidatePass && !cands.includes(r)) cands.push(r);
+  };
   if (id >= 0) {
     const exact = layer.byCodeId[id];
-    if (exact !== undefined) for (const r of exact) if (!cands.includes(r)) cands.push(r);
+    if (exact !== undefined) for (const r of exact) add(r);
   }
-  if (layer.ranges.points.length > 0) for (const r of rulesInRanges(layer.ranges, code)) if (!cands.includes(r)) cands.push(r);
+  if (layer.ranges.points.length > 0) for (const r of rulesInRanges(layer.ranges, code)) add(r);
   const lineRules: number[] = [];
   for (const r of fl.lineScope) if (member[ft.rules[r].subjectSet] !== 0) lineRules.push(r);
   const noFacts = lineRules.filter((r) => !ft.rules[r].factsOnly);
@@ -927,9 +944,9 @@ function runRules(x: Ctx): void {
     const list = x.lines[l].facts === undefined ? info.lineRulesNoFacts : info.lineRules;
     for (let k = 0; k < list.length; k++) {
       const r = list[k];
-      if (mark[r] !== epoch) continue;
       const fr = fast[r];
       if (fr.reqMod >= 0 && !lineHasMod(x, l, fr.reqMod)) continue;
+      if (!fr.markFree && mark[r] !== epoch) continue;
       const info = lt.ruleInfo[r];
       if (day < info.from || day > info.until) continue;
       (fr.check as (x: Ctx, l: number) => void)(x, l);
