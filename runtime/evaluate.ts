@@ -11,7 +11,7 @@
  */
 import type { Claim, ClaimLine, ClaimResult, Finding, FindingCategory, FindingSeverity } from "./types.ts";
 import type { CodeRanges, DxSet, Op, TCond, TRule } from "./table.ts";
-import type { LoadedLayer, LoadedPtp, LoadedTable, AocRow, PtpRow } from "./load.ts";
+import type { LoadedLayer, LoadedTable, AocRow, PtpRow } from "./load.ts";
 import { codeIdOfSlot, ptpMayHave, ptpPairIndex, rulesInRanges } from "./load.ts";
 import { codeSlot, hasAnyModifier, inDxSet, inRanges, normalizeDx } from "./codes.ts";
 import { ageOn, dayNumber } from "./dates.ts";
@@ -240,37 +240,6 @@ interface FastLayer {
   lineScope: number[];
   /** Whether the layer has any rule at all. */
   hasRules: boolean;
-  /** Parallel to the layer's PTP tables: their pair caches (see `PairCache`). */
-  ptpCache: PairCache[];
-}
-
-/**
- * The last pairs looked up in one PTP table: a direct-mapped cache of (column-1 id, column-2 id)
- * → row-set index (-1: no such pair), 4,096 entries in 32 KB. A practice bills the same code
- * pairs claim after claim: a repeated pair is answered from here instead of the Bloom filter
- * and the pair's segment, which lie in megabytes that do not stay in cache.
- */
-interface PairCache {
-  keys: Int32Array;
-  vals: Int32Array;
-}
-
-const PAIR_CACHE_BITS = 12;
-/** Ids below 2^15 make a pair key of 30 bits; larger tables go without the cache. */
-const PAIR_KEY_LIMIT = 1 << 15;
-
-function newPairCache(): PairCache {
-  return { keys: new Int32Array(1 << PAIR_CACHE_BITS).fill(-1), vals: new Int32Array(1 << PAIR_CACHE_BITS) };
-}
-
-/** The shared pair cache of a PTP table (one per table, whichever layers use it). */
-function pairCacheOf(ft: FastTable, t: LoadedPtp): PairCache {
-  let c = ft.pairCaches.get(t);
-  if (c === undefined) {
-    c = newPairCache();
-    ft.pairCaches.set(t, c);
-  }
-  return c;
 }
 
 /**
@@ -291,9 +260,6 @@ interface FastTable {
   /** By diagnosis as the claim writes it (`L57.0`, `l570`): its facts. */
   dxMember: Map<string, DxInfo>;
   layers: Map<LoadedLayer, FastLayer>;
-  pairCaches: Map<LoadedPtp, PairCache>;
-  /** Whether code ids are small enough for the pair caches. */
-  pairCacheOn: boolean;
   /** 32 dx sets a word: the word count of `DxInfo.bits` and `Ctx.lineDx`. */
   dxWords: number;
   /** Interned modifier sets (of `modifier` atoms and `has … with/without modifier`), by their sorted text. */
@@ -450,8 +416,6 @@ function buildFast(lt: LoadedTable): FastTable {
     lastFastLayer: null,
     dxMember: new Map(),
     layers: new Map(),
-    pairCaches: new Map(),
-    pairCacheOn: lt.codeIds.size <= PAIR_KEY_LIMIT,
   };
   for (const rule of lt.rules) {
     const a = rule.action;
@@ -482,7 +446,6 @@ function buildFast(lt: LoadedTable): FastTable {
       bySlot: new Map(),
       lineScope: members.filter((r) => lt.rules[r]?.scope === "line"),
       hasRules: layer.always.length > 0 || layer.hasByCode || layer.ranges.points.length > 0,
-      ptpCache: layer.ptp.map((t) => pairCacheOf(ft, t)),
     });
   }
   ft.modWords = Math.ceil(ft.modSets.length / 32);
@@ -506,7 +469,6 @@ function fastLayer(ft: FastTable, layer: LoadedLayer): FastLayer {
       bySlot: new Map(),
       lineScope: [],
       hasRules: layer.always.length > 0 || layer.hasByCode || layer.ranges.points.length > 0,
-      ptpCache: layer.ptp.map((t) => pairCacheOf(ft, t)),
     };
     ft.layers.set(layer, fl);
   }
@@ -1123,29 +1085,15 @@ function runPtp(x: Ctx): void {
   const ids = x.codeIdx;
   const firstLine = x.firstLine;
   const nextLine = x.nextLine;
-  const cacheOn = x.fast.pairCacheOn;
   for (let ti = 0; ti < layer.ptp.length; ti++) {
     const t = layer.ptp[ti];
-    const cache = x.fastLayer.ptpCache[ti];
-    const keys = cache.keys;
-    const vals = cache.vals;
     for (let i = 0; i < n; i++) {
       const ia = ids[i];
       if (ia < 0 || t.mask[ia] < 0) continue;
       for (let j = 0; j < n; j++) {
         const ib = ids[j];
-        if (j === i || ib < 0) continue;
-        let pair: number;
-        if (cacheOn) {
-          const key = (ia << 15) | ib;
-          const h = (Math.imul(key, 0x9e3779b1) >>> (32 - PAIR_CACHE_BITS)) & ((1 << PAIR_CACHE_BITS) - 1);
-          if (keys[h] === key) pair = vals[h];
-          else {
-            pair = ptpMayHave(t, ia, ib) ? ptpPairIndex(t, ia, ib) : -1;
-            keys[h] = key;
-            vals[h] = pair;
-          }
-        } else pair = ptpMayHave(t, ia, ib) ? ptpPairIndex(t, ia, ib) : -1;
+        if (j === i || ib < 0 || !ptpMayHave(t, ia, ib)) continue;
+        const pair = ptpPairIndex(t, ia, ib);
         if (pair < 0) continue;
         const fixed = t.fixedInd[pair];
         const ind = fixed >= 0 ? fixed : ptpIndicator(t.rows[pair], x.day);
