@@ -1,31 +1,24 @@
 /**
  * `dermrules <command> …`: the dispatch table. Each command lives in commands/<verb>.ts and
- * exports `run(args, io)` returning an exit code.
+ * exports `run(args, io)` returning an exit code; a command's module is loaded only when it runs.
  */
 import { ExitCode, processIo, type Io } from "./io.ts";
-import * as compile from "./commands/compile.ts";
-import * as evalCmd from "./commands/eval.ts";
-import * as fmt from "./commands/fmt.ts";
-import * as testCmd from "./commands/test.ts";
-import * as audit from "./commands/audit.ts";
-import * as diff from "./commands/diff.ts";
-import * as explain from "./commands/explain.ts";
-import * as check from "./commands/check.ts";
 
 interface Command {
   readonly summary: string;
-  run(args: string[], io: Io): Promise<number>;
+  /** The command's module, imported on first use: `eval` need not load the compiler and the analyser. */
+  load(): Promise<{ run(args: string[], io: Io): Promise<number> }>;
 }
 
 const COMMANDS: Record<string, Command> = {
-  compile: { summary: "compile rule files to a decision table", run: compile.run },
-  eval: { summary: "evaluate claims (JSON or NDJSON) against a table", run: evalCmd.run },
-  fmt: { summary: "format rule files in the canonical layout (--check, --write, --diff)", run: fmt.run },
-  test: { summary: "run the test blocks of rule files (--coverage)", run: testCmd.run },
-  audit: { summary: "evaluate a batch (837P, FHIR, CSV, JSON) and write an HTML audit report", run: audit.run },
-  diff: { summary: "semantic diff of two rule sets, tables or git revisions: rules, NCCI rows, behaviour", run: diff.run },
-  explain: { summary: "explain why each finding fired, or why a rule did not", run: explain.run },
-  check: { summary: "static analysis: conflicts, unsatisfiable and dead rules, duplicates, table rows, hygiene, coverage", run: check.run },
+  compile: { summary: "compile rule files to a decision table", load: () => import("./commands/compile.ts") },
+  eval: { summary: "evaluate claims (JSON or NDJSON) against a table", load: () => import("./commands/eval.ts") },
+  fmt: { summary: "format rule files in the canonical layout (--check, --write, --diff)", load: () => import("./commands/fmt.ts") },
+  test: { summary: "run the test blocks of rule files (--coverage)", load: () => import("./commands/test.ts") },
+  audit: { summary: "evaluate a batch (837P, FHIR, CSV, JSON) and write an HTML audit report", load: () => import("./commands/audit.ts") },
+  diff: { summary: "semantic diff of two rule sets, tables or git revisions: rules, NCCI rows, behaviour", load: () => import("./commands/diff.ts") },
+  explain: { summary: "explain why each finding fired, or why a rule did not", load: () => import("./commands/explain.ts") },
+  check: { summary: "static analysis: conflicts, unsatisfiable and dead rules, duplicates, table rows, hygiene, coverage", load: () => import("./commands/check.ts") },
 };
 
 export const USAGE = `usage: dermrules <command> [options]
@@ -64,7 +57,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       code = ExitCode.Usage;
     } else {
       try {
-        code = await command.run(rest, io);
+        code = await (await command.load()).run(rest, io);
       } catch (err) {
         io.stderr(`dermrules ${name}: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
         code = ExitCode.Usage;
