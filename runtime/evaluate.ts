@@ -9,7 +9,7 @@
  * indexes), lookups in Maps built by `loadTable`. Line indexes are 0-based inside this file and
  * become 1-based only when a finding is built.
  */
-import type { Claim, ClaimLine, ClaimResult, Finding, FindingCategory, FindingSeverity } from "./types.ts";
+import type { Claim, ClaimLine, ClaimResult, Finding, FindingCategory, FindingSeverity, LineFacts } from "./types.ts";
 import type { CodeRanges, DxSet, Op, TCond, TRule } from "./table.ts";
 import type { LoadedLayer, LoadedTable, AocRow, PtpRow } from "./load.ts";
 import { codeIdOfSlot, ptpMayHave, ptpPairIndex, rulesInRanges } from "./load.ts";
@@ -99,6 +99,9 @@ interface Ctx {
    */
   lineMod: Int32Array;
   modWords: number;
+  /** The line whose site id `lineSiteId` last worked out (-1: none yet in this claim), and that id. */
+  siteLine: number;
+  siteId: number;
   /** Per claim diagnosis: its normalized form's facts (billable, header, memberships). */
   dxInfo: DxInfo[];
   /**
@@ -262,6 +265,9 @@ interface FastTable {
   layers: Map<LoadedLayer, FastLayer>;
   /** 32 dx sets a word: the word count of `DxInfo.bits` and `Ctx.lineDx`. */
   dxWords: number;
+  /** The sites the rules name (lower case) → a small id; and sites as claims write them → that id (-1: named by no rule). */
+  siteIds: Map<string, number>;
+  siteByText: Map<string, number>;
   /** Interned modifier sets (of `modifier` atoms and `has … with/without modifier`), by their sorted text. */
   modSets: (readonly string[])[];
   modIds: Map<string, number>;
@@ -407,6 +413,8 @@ function buildFast(lt: LoadedTable): FastTable {
     memberBySlot: [],
     emById: new Uint8Array(lt.codeIds.size).fill(255),
     dxWords: 0,
+    siteIds: new Map(),
+    siteByText: new Map(),
     modSets: [],
     modIds: new Map(),
     modWords: 0,
@@ -436,7 +444,7 @@ function buildFast(lt: LoadedTable): FastTable {
     };
     const info = lt.ruleInfo[ft.rules.length];
     fr.inCandidatePass = !fr.markFree || info.needsBirthDate || info.needsSex || info.needsPos;
-    if (line) fr.check = compileLineCheck(rule, fr);
+    if (line) fr.check = compileLineCheck(rule, fr, ft);
     ft.rules.push(fr);
   }
   for (const layer of lt.layers.values()) {
@@ -686,20 +694,26 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
       return (x) => test(x.day);
     }
     case "fact": {
-      const name = c.name;
-      const test = cmpFn(c.op, c.n);
+      const op = OP_CODES.indexOf(c.op);
+      const n = c.n;
+      // A reader per fact name: a property read by a constant name, not `facts[name]`.
+      const read = c.name === "lesionCount" ? readLesionCount : c.name === "excisedDiameterCm" ? readExcisedDiameter : readRepairLength;
       return (x) => {
         if (x.cur < 0) return false;
-        const v = x.lines[x.cur].facts?.[name];
-        return v !== undefined && test(v);
+        const f = x.lines[x.cur].facts;
+        if (f === undefined) return false;
+        const v = read(f);
+        return v !== undefined && compareOp(op, v, n);
       };
     }
     case "site": {
-      const values = c.values;
+      const ids = Int32Array.from(c.values, (v) => siteVocabId(ft, v));
       return (x) => {
         if (x.cur < 0) return false;
-        const site = x.lines[x.cur].facts?.site;
-        return site !== undefined && includesStr(values, site.toLowerCase());
+        const site = lineSiteId(x, x.cur);
+        if (site < 0) return false;
+        for (let i = 0; i < ids.length; i++) if (ids[i] === site) return true;
+        return false;
       };
     }
     default: {
@@ -707,6 +721,69 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
       return never;
     }
   }
+}
+
+const OP_CODES: readonly Op[] = [">", ">=", "<", "<=", "=", "!="];
+
+/** `a op b` for the index of `op` in OP_CODES (a constant per compiled atom, so the branch is predictable). */
+function compareOp(op: number, a: number, b: number): boolean {
+  switch (op) {
+    case 0:
+      return a > b;
+    case 1:
+      return a >= b;
+    case 2:
+      return a < b;
+    case 3:
+      return a <= b;
+    case 4:
+      return a === b;
+    default:
+      return a !== b;
+  }
+}
+
+function readLesionCount(f: LineFacts): number | undefined {
+  return f.lesionCount;
+}
+function readExcisedDiameter(f: LineFacts): number | undefined {
+  return f.excisedDiameterCm;
+}
+function readRepairLength(f: LineFacts): number | undefined {
+  return f.repairLengthCm;
+}
+
+/** The id of a site the rules name (lower case), interning it. */
+function siteVocabId(ft: FastTable, site: string): number {
+  let id = ft.siteIds.get(site);
+  if (id === undefined) {
+    id = ft.siteIds.size;
+    ft.siteIds.set(site, id);
+  }
+  return id;
+}
+
+/**
+ * The site id of line `l`'s `facts.site` (lower-cased; -1: absent or named by no rule),
+ * remembered for the line being evaluated: a select table tests the site in case after case.
+ */
+function lineSiteId(x: Ctx, l: number): number {
+  if (x.siteLine === l) return x.siteId;
+  const raw = x.lines[l].facts?.site;
+  let id = -1;
+  if (raw !== undefined) {
+    const ft = x.fast;
+    const known = ft.siteByText.get(raw);
+    if (known !== undefined) id = known;
+    else {
+      id = ft.siteIds.get(raw.toLowerCase()) ?? -1;
+      if (ft.siteByText.size >= DX_CACHE_MAX) ft.siteByText.clear();
+      ft.siteByText.set(raw, id);
+    }
+  }
+  x.siteLine = l;
+  x.siteId = id;
+  return id;
 }
 
 /** 0-based lines → sorted 1-based line numbers, without repeats (insertion sort: lists are short). */
@@ -943,7 +1020,7 @@ function needsFacts(c: TCond): boolean {
  * `select` case, needs them: `FastRule.factsOnly`) is not even listed for lines without facts
  * (`SlotInfo.lineRulesNoFacts`): most claims, and all 837P input, carry none.
  */
-function compileLineCheck(rule: TRule, fr: FastRule): (x: Ctx, l: number) => void {
+function compileLineCheck(rule: TRule, fr: FastRule, ft: FastTable): (x: Ctx, l: number) => void {
   const a = rule.action;
   const when = fr.when;
   const generic = (x: Ctx, l: number): void => {
@@ -973,11 +1050,15 @@ function compileLineCheck(rule: TRule, fr: FastRule): (x: Ctx, l: number) => voi
     case "select": {
       const cases = fr.cases as CondFn[];
       const codes = a.cases.map((c) => c.code);
+      const bySite = selectCasesBySite(a.cases.map((c) => c.when), ft);
       check = (x, l) => {
         x.cur = l;
         x.subjectLen = 0;
         if (!when(x, false)) return;
-        for (let k = 0; k < cases.length; k++) {
+        const list = bySite === null ? null : bySite.get(lineSiteId(x, l)) ?? (bySite.get(-1) as Int32Array);
+        const n = list === null ? cases.length : list.length;
+        for (let i = 0; i < n; i++) {
+          const k = list === null ? i : list[i];
           if (cases[k](x, false)) {
             if (codes[k] !== x.lines[l].code) emitRule(x, rule, [l], undefined, codes[k]);
             break;
@@ -990,6 +1071,39 @@ function compileLineCheck(rule: TRule, fr: FastRule): (x: Ctx, l: number) => voi
       check = generic;
   }
   return check;
+}
+
+/** The site ids of a `site` conjunct of a case (the case itself, or an argument of its top `and`), or null. */
+function caseSites(c: TCond, ft: FastTable): number[] | null {
+  if (c.k === "site") return c.values.map((v) => siteVocabId(ft, v));
+  if (c.k === "and") {
+    for (const arg of c.args) if (arg.k === "site") return arg.values.map((v) => siteVocabId(ft, v));
+  }
+  return null;
+}
+
+/**
+ * A select table's cases indexed by the line's site: for each site id the cases name, the
+ * indexes (in order) of the cases that can hold on a line of that site; under -1 (no site, or a
+ * site no case names) the cases without a site conjunct. A case whose `site` conjunct excludes
+ * the line's site is false, so skipping it changes nothing: a line of the pack's 18-case
+ * excision tables tests its own site group's 6 cases. Null when no case has a site conjunct.
+ */
+function selectCasesBySite(whens: TCond[], ft: FastTable): Map<number, Int32Array> | null {
+  const sites = whens.map((w) => caseSites(w, ft));
+  if (sites.every((s) => s === null)) return null;
+  const ids = new Set<number>();
+  for (const s of sites) if (s !== null) for (const id of s) ids.add(id);
+  const index = new Map<number, Int32Array>();
+  for (const id of [-1, ...ids]) {
+    const list: number[] = [];
+    for (let k = 0; k < sites.length; k++) {
+      const s = sites[k];
+      if (s === null || (id >= 0 && s.includes(id))) list.push(k);
+    }
+    index.set(id, Int32Array.from(list));
+  }
+  return index;
 }
 
 /** Whether a table-edit id is disabled in the layer (exact id or `prefix.*`). */
@@ -1354,6 +1468,8 @@ const X: Ctx = {
   dxWords: 0,
   lineMod: new Int32Array(64),
   modWords: 0,
+  siteLine: -1,
+  siteId: -1,
   dxInfo: [],
   nDx: 0,
   cur: -1,
@@ -1502,6 +1618,7 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.birthDay = birth === undefined ? null : undefined;
   x.cur = -1;
   x.subjectLen = 0;
+  x.siteLine = -1;
   x.findings = findings;
   x.addonsWithPrimaries = NO_WATCH;
   x.dxWords = fast.dxWords;

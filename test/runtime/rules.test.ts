@@ -121,6 +121,37 @@ describe("actions", () => {
       { rule: "t.sel", category: "code-selection", severity: "error", lines: [1], message: "test rule message", source: "test source", fix: { op: "replace", lines: [1], codes: ["11601"] } },
     ]);
   });
+
+  it("select with site conjuncts: the first case that holds in written order, whatever the line's site", () => {
+    // The runtime indexes these cases by site; the answer must stay "first case in order".
+    const small = { k: "fact", name: "excisedDiameterCm", op: "<=", n: 1.0 } as TCond;
+    const site = (...values: string[]) => ({ k: "site", values }) as TCond;
+    const cases = [
+      { when: and(small, site("back", "arm")), code: "11601" },
+      { when: and(small, site("nose")), code: "11641" },
+      { when: { k: "fact", name: "lesionCount", op: ">=", n: 2 } as TCond, code: "11606" },
+      { when: and(site("back"), { k: "fact", name: "excisedDiameterCm", op: ">", n: 1.0 } as TCond), code: "11602" },
+      { when: site("nose", "hand"), code: "11642" },
+    ];
+    const r = rule({ id: "t.sel", scope: "line", subject: set("11600-11646"), action: { k: "select", cases }, category: "code-selection" });
+    const chosen = (facts: Record<string, unknown>): string | null => {
+      const f = run([r], [{ code: "11600", units: 1, facts }]);
+      return f.length === 0 ? "11600" : (f[0].fix?.codes?.[0] ?? null);
+    };
+    expect(chosen({ site: "back", excisedDiameterCm: 0.8 })).toBe("11601");
+    expect(chosen({ site: "BACK", excisedDiameterCm: 0.8 })).toBe("11601");
+    expect(chosen({ site: "Nose", excisedDiameterCm: 0.8 })).toBe("11641");
+    // A site-less case comes before a later case of the line's site.
+    expect(chosen({ site: "back", excisedDiameterCm: 2, lesionCount: 3 })).toBe("11606");
+    expect(chosen({ site: "back", excisedDiameterCm: 2 })).toBe("11602");
+    expect(chosen({ site: "nose", excisedDiameterCm: 2 })).toBe("11642");
+    expect(chosen({ site: "hand", excisedDiameterCm: 0.8 })).toBe("11642");
+    // A site no case names, and no site at all: only the site-less case can hold.
+    expect(chosen({ site: "knee", excisedDiameterCm: 0.8, lesionCount: 2 })).toBe("11606");
+    expect(chosen({ site: "knee", excisedDiameterCm: 0.8 })).toBe("11600");
+    expect(chosen({ excisedDiameterCm: 0.8, lesionCount: 5 })).toBe("11606");
+    expect(chosen({ excisedDiameterCm: 0.8 })).toBe("11600");
+  });
 });
 
 describe("explicit fixes override the default", () => {
