@@ -10,7 +10,7 @@
  *   built around a real PTP pair so that the pair hash is hit.
  * - Workload (c): claims over the synthetic PTP tables' codes (`syntheticPtpTsv`).
  */
-import type { Claim, ClaimLine } from "../runtime/types.ts";
+import type { Claim, ClaimLine, LineFacts } from "../runtime/types.ts";
 
 /** mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
 export function rng(seed: number): () => number {
@@ -30,8 +30,28 @@ const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)
 
 /** A block of lines that belong together, with the diagnoses they point to (by text). */
 interface Block {
-  lines: { code: string; units?: number; modifiers?: string[]; dx: string[] }[];
+  /** `facts`: the documentation an EHR export would carry, consistent with the code (used when a claim is built with facts). */
+  lines: { code: string; units?: number; modifiers?: string[]; dx: string[]; facts?: LineFacts }[];
 }
+
+/**
+ * Facts consistent with each excision, repair and Mohs code the blocks use (site group and size
+ * per the code-selection pack), so a claim with facts stays correctly coded.
+ */
+const CODE_FACTS: Record<string, LineFacts> = {
+  "11602": { site: "back", excisedDiameterCm: 1.6 },
+  "11603": { site: "back", excisedDiameterCm: 2.5 },
+  "11622": { site: "hand", excisedDiameterCm: 1.6 },
+  "11642": { site: "nose", excisedDiameterCm: 1.6 },
+  "11401": { site: "arm", excisedDiameterCm: 0.8 },
+  "11402": { site: "back", excisedDiameterCm: 1.6 },
+  "11421": { site: "scalp", excisedDiameterCm: 0.8 },
+  "12032": { site: "back", repairLengthCm: 4.0 },
+  "17311": { site: "nose" },
+  "17312": { site: "nose" },
+  "17004": { lesionCount: 18 },
+  "17110": { lesionCount: 3 },
+};
 
 const EM = ["99212", "99213", "99214", "99215"];
 const OTHER_DX = ["L30.9", "L70.0", "L40.0", "L21.9", "L20.9"];
@@ -41,8 +61,8 @@ const BLOCKS: ((r: Rand) => Block)[] = [
   // Actinic keratoses: 17000 + 17003 × (n − 1), n ≤ 14.
   (r) => {
     const n = int(r, 1, 14);
-    const lines: Block["lines"] = [{ code: "17000", dx: ["L57.0"] }];
-    if (n > 1) lines.push({ code: "17003", units: n - 1, dx: ["L57.0"] });
+    const lines: Block["lines"] = [{ code: "17000", dx: ["L57.0"], facts: { lesionCount: n } }];
+    if (n > 1) lines.push({ code: "17003", units: n - 1, dx: ["L57.0"], facts: { lesionCount: n } });
     return { lines };
   },
   // 15 or more actinic keratoses: 17004 alone.
@@ -87,7 +107,7 @@ const BLOCKS: ((r: Rand) => Block)[] = [
 export const DERM_DX = ["L57.0", "D48.5", "L98.9", "B07.8", "C44.519", "C44.311", ...OTHER_DX];
 
 /** Builds one claim from blocks: an E/M (with 25 when there is a procedure), then procedure blocks. */
-function buildClaim(r: Rand, id: string, targetLines: number): Claim {
+function buildClaim(r: Rand, id: string, targetLines: number, withFacts = false): Claim {
   const dx: string[] = [];
   const dxIndex = (d: string) => {
     let i = dx.indexOf(d);
@@ -115,6 +135,8 @@ function buildClaim(r: Rand, id: string, targetLines: number): Claim {
     for (const l of block.lines) {
       if (lines.length >= targetLines - (withEm ? 1 : 0)) break;
       const line: ClaimLine = { code: l.code, units: l.units ?? 1, dxPointers: l.dx.map(dxIndex), charge: 50 + int(r, 0, 400) };
+      const facts = withFacts ? (l.facts ?? CODE_FACTS[l.code]) : undefined;
+      if (facts !== undefined) line.facts = { ...facts };
       // A second procedure family on the same date is a different lesion: XS says so.
       if (procedures > 0) line.modifiers = ["XS"];
       if (l.modifiers) line.modifiers = [...(line.modifiers ?? []), ...l.modifiers];
@@ -181,15 +203,18 @@ function addDx(c: Claim, d: string): number {
 
 /**
  * Workload (a): `n` dermatology claims of 1–10 lines (uniform), `mistakeRate` of them with one
- * injected coding mistake. Lines stay ≤ 10: a mistake that would add lines past 10 replaces the
+ * injected coding mistake; `factsRate` of them carry documentation facts on their lines (lesion
+ * counts, sites, sizes, as an EHR export would; 837P input carries none). Lines stay ≤ 10: a mistake that would add lines past 10 replaces the
  * last ones.
  */
-export function dermClaims(n: number, seed: number, mistakeRate = 0.3): Claim[] {
+export function dermClaims(n: number, seed: number, mistakeRate = 0.3, factsRate = 0): Claim[] {
   const r = rng(seed);
+  // A stream of its own, so that the claims without facts are the same whatever `factsRate` is.
+  const rf = rng(seed ^ 0x5f3759df);
   const out: Claim[] = [];
   for (let i = 0; i < n; i++) {
     const target = int(r, 1, 10);
-    const c = buildClaim(r, `A-${i + 1}`, target);
+    const c = buildClaim(r, `A-${i + 1}`, target, rf() < factsRate);
     if (r() < mistakeRate) {
       pick(r, MISTAKES)(r, c);
       if (c.lines.length > 10) c.lines.splice(0, c.lines.length - 10);
