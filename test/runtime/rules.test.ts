@@ -122,6 +122,14 @@ describe("actions", () => {
     ]);
   });
 
+  it("a line rule whose triggers differ from its subject (a hand-written table) runs only when a trigger code is billed", () => {
+    // The compiler writes triggers = subject for line rules; the runtime skips the candidate
+    // marks only then, and must honour narrower triggers otherwise.
+    const r = rule({ id: "t.line", scope: "line", subject: set("99213"), triggers: set("17000"), action: { k: "flag" }, severity: "warning" });
+    expect(linesOf(run([r], [{ code: "99213", units: 1 }, { code: "11102", units: 1 }]), "t.line")).toEqual([]);
+    expect(linesOf(run([r], [{ code: "99213", units: 1 }, { code: "17000", units: 1 }]), "t.line")).toEqual([[1]]);
+  });
+
   it("select with site conjuncts: the first case that holds in written order, whatever the line's site", () => {
     // The runtime indexes these cases by site; the answer must stay "first case in order".
     const small = { k: "fact", name: "excisedDiameterCm", op: "<=", n: 1.0 } as TCond;
