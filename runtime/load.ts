@@ -34,19 +34,32 @@ export type AocRow = [1 | 2 | 3, string, number | null, number | null, number | 
 /**
  * A PTP table ready for lookups. Codes are interned to small integer ids
  * (`LoadedTable.codeIds`). Each column-1 code owns a small open-addressing hash of its column-2
- * ids, and all of them sit in one Int32Array (`slots`: pairs of [column-2 id or -1, row-set
- * index]). A claim's lookups touch only its own codes' segments, which stay in cache, at about
- * one probe each: a single hash over all pairs spreads its probes over megabytes, and a binary
- * search per pair costs ~10 steps in the long segments of codes like 11102 (both measured).
+ * ids, and all of them sit in one Int32Array (`slots`: one word per slot, the column-2 id + 1 in
+ * the low `keyBits` bits and the row-set index above them; 0 = empty). A claim's lookups touch
+ * only its own codes' segments, at about one probe each: a single hash over all pairs spreads its
+ * probes over megabytes, and a binary search per pair costs ~10 steps in the long segments of
+ * codes like 11102 (both measured). In front of the segments, each code's Bloom filter (`bloom`,
+ * see `ptpMayHave`) answers most absent pairs.
  */
 export interface LoadedPtp {
   meta: PtpTable;
-  /** By column-1 id: where its segment starts in `slots` (in slot pairs). */
+  /** By column-1 id: where its segment starts in `slots`. */
   start: Int32Array;
-  /** By column-1 id: the segment's capacity - 1 (a power of two minus one), or -1 for none. */
+  /** By column-1 id: the segment's capacity - 1, or -1 for none. */
   mask: Int32Array;
-  /** [column-2 id (-1 = empty), row-set index] per slot. */
+  /** One word per slot: (column-2 id + 1) | (row-set index << keyBits); 0 = empty. */
   slots: Int32Array;
+  /** Bits of a slot word that hold the column-2 id + 1 (enough for every code id + 1). */
+  keyBits: number;
+  /** (1 << keyBits) - 1. */
+  keyMask: number;
+  /**
+   * The largest row-set index a slot word holds (2^(32 - keyBits) - 1): a slot with this value
+   * finds its row-set index in `rsWide` at the same position. Never met in practice (CMS tables
+   * have a few hundred row sets); `rsWide` is empty then.
+   */
+  rsSentinel: number;
+  rsWide: Int32Array;
   /**
    * By row-set index: the rows. A packed table shares one row set among all pairs with the same
    * rows; an expanded one has a row set per pair.
@@ -131,21 +144,30 @@ export function ptpMayHave(t: LoadedPtp, a: number, b: number): boolean {
   return (word & bits) === bits;
 }
 
-/** A column-2 id's first slot in a segment. */
-function slotHash(b: number, mask: number): number {
-  return (Math.imul(b, 0x9e3779b1) >>> 16) & mask;
+/** A code slot's first place in the slot-id hash (`SlotIds`). */
+function slotHash(slot: number, mask: number): number {
+  return (Math.imul(slot, 0x9e3779b1) >>> 16) & mask;
+}
+
+/** A column-2 id's first slot in a segment of `cap` slots (any capacity, not only powers of two). */
+function slotStart(b: number, cap: number): number {
+  return (((Math.imul(b, 0x9e3779b1) >>> 0) * cap) / 4294967296) | 0;
 }
 
 /** The row-set index of the pair (column-1 id, column-2 id), or -1 when there is no such pair. */
 export function ptpPairIndex(t: LoadedPtp, a: number, b: number): number {
-  const mask = t.mask[a];
-  if (mask < 0) return -1;
+  const m = t.mask[a];
+  if (m < 0) return -1;
   const base = t.start[a];
   const slots = t.slots;
-  for (let i = slotHash(b, mask); ; i = (i + 1) & mask) {
-    const k = slots[2 * (base + i)];
-    if (k === b) return slots[2 * (base + i) + 1];
-    if (k === -1) return -1;
+  const key = b + 1;
+  for (let i = slotStart(b, m + 1); ; i = i === m ? 0 : i + 1) {
+    const w = slots[base + i];
+    if ((w & t.keyMask) === key) {
+      const rs = w >>> t.keyBits;
+      return rs !== t.rsSentinel ? rs : t.rsWide[base + i];
+    }
+    if (w === 0) return -1;
   }
 }
 
@@ -184,25 +206,36 @@ function buildPtpMatrix(meta: PtpTable, draft: PtpDraft, nCodes: number): Loaded
   let total = 0;
   for (let a = 0; a < nCodes; a++) {
     if (count[a] === 0) continue;
-    // Load factor at most 1/2: misses end after about one probe.
-    let cap = 2;
-    while (cap < count[a] * 2) cap *= 2;
+    // Load factor about 3/4: the filter sends few absent pairs here, and a present one is found
+    // within a slot or three of its start; one word per slot. Denser segments are fewer bytes
+    // for a claim's hits to miss on (1M rows: 5.4 MB instead of 22.5 MB as [id, row set] pairs at
+    // a load of at most 1/2), and at least one slot stays empty, so every probe ends.
+    const cap = count[a] + Math.ceil(count[a] / 3) + 1;
     start[a] = total;
     mask[a] = cap - 1;
     total += cap;
   }
-  const slots = new Int32Array(total * 2).fill(-1);
+  let keyBits = 1;
+  while (1 << keyBits <= nCodes) keyBits++;
+  const keyMask = (1 << keyBits) - 1;
+  const rsSentinel = 2 ** (32 - keyBits) - 1;
+  const slots = new Int32Array(total);
+  let rsWide = new Int32Array(0);
   for (let r = 0; r < n; r++) {
     const a = as[r];
     const b = bs[r];
     const m = mask[a];
     const base = start[a];
-    let i = slotHash(b, m);
+    let i = slotStart(b, m + 1);
     // INVARIANT: no pair comes twice (object keys in the expanded form; strictly increasing
     // pairs by construction in the packed form).
-    while (slots[2 * (base + i)] !== -1) i = (i + 1) & m;
-    slots[2 * (base + i)] = b;
-    slots[2 * (base + i) + 1] = rs[r];
+    while (slots[base + i] !== 0) i = i === m ? 0 : i + 1;
+    const set = rs[r];
+    if (set >= rsSentinel) {
+      if (rsWide.length === 0) rsWide = new Int32Array(total);
+      rsWide[base + i] = set;
+    }
+    slots[base + i] = (b + 1) | (Math.min(set, rsSentinel) << keyBits);
   }
   // Per column-1 code: a Bloom block of the next power of two >= 12 bits per partner, at least
   // one word; word 0 is the shared empty block. One pass over the pairs sets the bits. (8 bits
@@ -219,7 +252,7 @@ function buildPtpMatrix(meta: PtpTable, draft: PtpDraft, nCodes: number): Loaded
     words += 1 << (log - 5);
   }
   const bloom = new Int32Array(words);
-  const t: LoadedPtp = { meta, start, mask, slots, rows, fixedInd: Int8Array.from(fixed), bloom, bloomAt };
+  const t: LoadedPtp = { meta, start, mask, slots, keyBits, keyMask, rsSentinel, rsWide, rows, fixedInd: Int8Array.from(fixed), bloom, bloomAt };
   for (let r = 0; r < n; r++) {
     const a = as[r];
     const b = bs[r];

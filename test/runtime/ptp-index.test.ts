@@ -136,4 +136,35 @@ describe("PTP index", () => {
     for (const a of onlyColumn2) for (const b of onlyColumn2) if (ptpMayHave(t, r.table.codeIds.get(a)!, r.table.codeIds.get(b)!)) passed++;
     expect(passed).toBe(0);
   });
+
+  it("keeps row-set indexes too large for a slot word (a table of 33,000 codes and 66,000 row sets)", () => {
+    // 33,000 codes take 16 bits of a slot word, which leaves 16 for the row set: the expanded
+    // form gives each pair its own row set, so pairs past the 65,535th keep theirs in `rsWide`.
+    const ptp: Record<string, Record<string, PtpRowT[]>> = {};
+    const code = (i: number) => String(10000 + i);
+    let p = 0;
+    for (let a = 0; a < 330; a++) {
+      const inner: Record<string, PtpRowT[]> = (ptp[code(a)] = {});
+      for (let j = 0; j < 201 && p < 66000; j++) {
+        const b = (a * 100 + j * 163) % 33000;
+        if (b === a || inner[code(b)] !== undefined) continue;
+        inner[code(b)] = [[p++, null, 1]];
+      }
+    }
+    for (let i = 0; i < 33000; i++) ptp[code(i)] ??= {};
+    const r = loadTable(makeTable({ ptp }));
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const t = r.table.layers.get("cms")!.ptp[0]!;
+    expect(r.table.codeIds.size).toBe(33000);
+    expect(t.rsWide.length).toBeGreaterThan(0);
+    let checked = 0;
+    for (const [a, inner] of Object.entries(ptp)) {
+      for (const [b, rows] of Object.entries(inner)) {
+        const got = ptpRows(r.table, t, a, b);
+        if (got !== rows && JSON.stringify(got) !== JSON.stringify(rows)) throw new Error(`rows of ${a}/${b}: ${JSON.stringify(got)}`);
+        checked++;
+      }
+    }
+    expect(checked).toBe(66000);
+  });
 });
