@@ -329,9 +329,9 @@ if (want("c")) {
     bySize[String(n)] = { rows: n, compileSec: tc.wall, tableBytes: bytes, loadMs: NaN, claimsPerSec: NaN };
   }
   // Load and evaluation in a fresh process per size (bench/synthetic-child.ts), the sizes
-  // interleaved over 3 rounds so that they see the same machine load; medians per size.
+  // interleaved over 5 rounds so that they see the same machine load; medians per size.
   const got: Record<string, { claimsPerSec: number[]; loadMs: number[] }> = {};
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < (QUICK ? 3 : 5); round++) {
     for (const n of sizes) {
       const tablePath = path.join(WORK, `synthetic-${n}.json`);
       const child = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", "synthetic-child.ts"), String(n), String(QUICK ? 10_000 : 30_000), tablePath], {
