@@ -11,18 +11,10 @@
  * - Workload (c): claims over the synthetic PTP tables' codes (`syntheticPtpTsv`).
  */
 import type { Claim, ClaimLine, LineFacts } from "../runtime/types.ts";
+import { seededRandom } from "../review/generate.ts";
 
-/** mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, seeded (uniform in [0, 1)): the generator `dermrules diff` uses. */
+export const rng: (seed: number) => () => number = seededRandom;
 
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));

@@ -306,37 +306,27 @@ function fastTable(lt: LoadedTable): FastTable {
   return ft;
 }
 
-function setId(ft: FastTable, set: CodeRanges): number {
-  const key = JSON.stringify(set);
-  let id = ft.setIds.get(key);
+/** The number of `value` (under `key`) in an interned list, adding it on first sight. */
+function intern<T>(ids: Map<string, number>, list: T[], key: string, value: T): number {
+  let id = ids.get(key);
   if (id === undefined) {
-    id = ft.sets.length;
-    ft.sets.push(set);
-    ft.setIds.set(key, id);
+    id = list.length;
+    list.push(value);
+    ids.set(key, id);
   }
   return id;
+}
+
+function setId(ft: FastTable, set: CodeRanges): number {
+  return intern(ft.setIds, ft.sets, JSON.stringify(set), set);
 }
 
 function dxId(ft: FastTable, set: DxSet): number {
-  const key = JSON.stringify(set);
-  let id = ft.dxIds.get(key);
-  if (id === undefined) {
-    id = ft.dxSets.length;
-    ft.dxSets.push(set);
-    ft.dxIds.set(key, id);
-  }
-  return id;
+  return intern(ft.dxIds, ft.dxSets, JSON.stringify(set), set);
 }
 
 function modId(ft: FastTable, set: readonly string[]): number {
-  const key = [...set].sort().join(" ");
-  let id = ft.modIds.get(key);
-  if (id === undefined) {
-    id = ft.modSets.length;
-    ft.modSets.push(set);
-    ft.modIds.set(key, id);
-  }
-  return id;
+  return intern(ft.modIds, ft.modSets, [...set].sort().join(" "), set);
 }
 
 /** Whether line `l` carries a modifier of interned modifier set `m` (see Ctx.lineMod). */

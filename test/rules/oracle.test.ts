@@ -22,6 +22,7 @@ import * as zlib from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compilePaths } from "../../compiler/index.ts";
 import { evaluate, loadTable, type LoadedTable } from "../../runtime/index.ts";
+import { rng } from "../support/rng.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CLAIMS = Number(process.env.ORACLE_CLAIMS ?? 20_000);
@@ -268,18 +269,6 @@ function oracle(cms: Cms, lines: OLine[], deniedElsewhere: Set<number>): Set<Key
 }
 
 // ---------------------------------------------------------------- seeded random claims
-
-/** mulberry32: a small, well-known seeded generator (so a failure replays from its seed). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DX = ["L57.0", "C44.311", "D48.5", "L82.1", "B07.8", "L91.8"];
 const OTHER_MODS = ["76", "77", "GA", "GY", "GZ", "26", "TC", "50", "51", "22"];

@@ -13,18 +13,7 @@ import * as fs from "node:fs";
 import type { Claim, ClaimLine } from "../../../runtime/types.ts";
 import { X12Writer } from "./x12-writer.ts";
 import { CsvWriter } from "./csv-writer.ts";
-
-/** mulberry32: a tiny seeded PRNG, so every run writes the same claims. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as prng } from "../../support/rng.ts";
 
 const PROVIDERS = [
   { npi: "1234567893", name: "EXAMPLE DERMATOLOGY GROUP" },
