@@ -8,6 +8,14 @@
  * Hot path: no JSON or regex work, no scans of all rules (candidates come from the layer's
  * indexes), lookups in Maps built by `loadTable`. Line indexes are 0-based inside this file and
  * become 1-based only when a finding is built.
+ *
+ * How it stays cheap (docs/performance.md, items 2–3 and 8–12): the table's rules are compiled
+ * once into closures over interned code, dx, modifier and site sets (`FastTable`); when a claim
+ * starts, one pass over its lines turns the diagnoses each line points to and the modifiers it
+ * carries into bit masks (`lineDx`, `lineMod`, the PTP classes); a group's distinct codes live
+ * in scratch typed arrays, so a claim allocates only its findings and its result; line rules
+ * are fused with their action and filtered before they are called (facts, a required modifier,
+ * the candidate marks) by tests that cannot change the answer.
  */
 import type { Claim, ClaimLine, ClaimResult, Finding, FindingCategory, FindingSeverity, LineFacts } from "./types.ts";
 import type { CodeRanges, DxSet, Op, TCond, TRule } from "./table.ts";
