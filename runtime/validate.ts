@@ -194,7 +194,14 @@ export function checkClaimInto(data: unknown, original: unknown = data): InputEr
     return errors;
   }
   // Matched the schema (by the hand-written check or the generated one).
-  const claim = data as unknown as Claim;
+  return checkPointersAndDates(data as unknown as Claim);
+}
+
+/**
+ * The checks past the schema, on a claim that matches it: dx pointers in range, real calendar
+ * dates, a date of service for every line. The errors, or null.
+ */
+export function checkPointersAndDates(claim: Claim): InputError[] | null {
   // A local list, not a closure: a closure made per claim costs more than the checks.
   let errors: InputError[] | null = null;
   const nDx = claim.diagnoses.length;
@@ -294,6 +301,14 @@ function isDxShape(v: unknown): boolean {
   return true;
 }
 
+function hasLowerCase(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
+}
+
 /** `^[0-9A-Z]{2}$` */
 function isModifierShape(v: unknown): boolean {
   return typeof v === "string" && v.length === 2 && (digitAt(v, 0) || upperAt(v, 0)) && (digitAt(v, 1) || upperAt(v, 1));
@@ -312,9 +327,12 @@ const NOT_BLANK = /\S/u;
  * Whether a record matches runtime/schema/claim.schema.json, decided by hand for the shapes
  * valid claims have. INVARIANT: true only when the generated validator would accept it too (a
  * false says nothing: the generated validator then decides). Saves the validator's regular
- * expressions on every code, modifier, diagnosis and date of a clean claim.
+ * expressions on every code, modifier, diagnosis and date of a clean claim. With `normalToo`,
+ * true also says the claim is already in its normal form (runtime/input.ts `normalizeClaim`
+ * would return it unchanged): codes and modifiers of the schema's shapes are upper case
+ * already, so only the diagnoses need a look.
  */
-export function certainlyMatchesSchema(c: Record<string, unknown>): boolean {
+export function certainlyMatchesSchema(c: Record<string, unknown>, normalToo = false): boolean {
   if (typeof c.id !== "string" || !NOT_BLANK.test(c.id)) return false;
   if (c.payer !== undefined && typeof c.payer !== "string") return false;
   if (c.serviceDate !== undefined && !isDateShape(c.serviceDate)) return false;
@@ -333,7 +351,7 @@ export function certainlyMatchesSchema(c: Record<string, unknown>): boolean {
   }
   const dx = c.diagnoses;
   if (!Array.isArray(dx) || dx.length < 1 || dx.length > 12) return false;
-  for (let i = 0; i < dx.length; i++) if (!isDxShape(dx[i])) return false;
+  for (let i = 0; i < dx.length; i++) if (!isDxShape(dx[i]) || (normalToo && hasLowerCase(dx[i] as string))) return false;
   const lines = c.lines;
   if (!Array.isArray(lines) || lines.length < 1 || lines.length > 50) return false;
   for (let i = 0; i < lines.length; i++) {

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import validateClaimSchema from "../../runtime/generated/validate-claim.js";
 import { certainlyMatchesSchema } from "../../runtime/validate.ts";
+import { normalizeClaim } from "../../runtime/input.ts";
 import { dermClaims } from "../../bench/claims.ts";
 
 const TRICKY: unknown[] = [
@@ -62,5 +63,29 @@ describe("fast accept of claims", () => {
     );
     // The mutations do reach invalid claims (the property is not vacuous).
     expect(rejected).toBeGreaterThan(500);
+  });
+
+  it("with normalToo, accepts only claims that are valid and already in normal form", () => {
+    // `evaluate` then skips normalizeClaim: that is sound only if normalizing changes nothing.
+    let changed = 0;
+    fc.assert(
+      fc.property(fc.nat(claims.length - 1), fc.constantFrom(...PATHS), fc.constantFrom(...TRICKY), (ci, path, value) => {
+        const c = structuredClone(claims[ci]!) as unknown as Record<string, unknown>;
+        setAt(c, path, value);
+        const normal = normalizeClaim(c);
+        if (normal !== c) changed++;
+        if (certainlyMatchesSchema(c, true)) {
+          expect(normal).toBe(c);
+          expect(validateClaimSchema(c)).toBe(true);
+        }
+      }),
+      { numRuns: 5000 },
+    );
+    expect(changed).toBeGreaterThan(50);
+    for (const c of claims) expect(certainlyMatchesSchema(c as unknown as Record<string, unknown>, true)).toBe(true);
+    const lower = structuredClone(claims[0]!) as unknown as { diagnoses: string[] };
+    lower.diagnoses[0] = lower.diagnoses[0]!.toLowerCase();
+    expect(certainlyMatchesSchema(lower as unknown as Record<string, unknown>, true)).toBe(false);
+    expect(certainlyMatchesSchema(lower as unknown as Record<string, unknown>)).toBe(true);
   });
 });
