@@ -110,12 +110,19 @@ export function createBatchEvaluator(table: LoadedTable): (record: unknown, text
         ? evaluateJsonText(table, record, textLineNumber)
         : evaluate(table, record);
     if (result.verdict === "invalid") return result;
-    if (seen.has(result.claimId)) {
-      const findings: Finding[] = [...result.findings, runtimeNote(DUPLICATE_ID_RULE, "policy", "warning", duplicateIdMessage(result.claimId))];
-      sortFindings(findings);
-      return { ...result, verdict: verdictOf(findings), findings };
-    }
+    if (seen.has(result.claimId)) return withDuplicateIdWarning(result);
     seen.add(result.claimId);
     return result;
   };
+}
+
+/**
+ * The result with the batch's duplicate-id warning added: for a record whose claim id an earlier
+ * record of the same batch used. Invalid records are returned as they are (they have no claim).
+ */
+export function withDuplicateIdWarning(result: EvalResult): EvalResult {
+  if (result.verdict === "invalid") return result;
+  const findings: Finding[] = [...result.findings, runtimeNote(DUPLICATE_ID_RULE, "policy", "warning", duplicateIdMessage(result.claimId))];
+  sortFindings(findings);
+  return { ...result, verdict: verdictOf(findings), findings };
 }

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { createBatchEvaluator, loadTable, evaluateJsonText, type EvalResult, type LoadedTable } from "../../runtime/index.ts";
+import { createBatchEvaluator, loadTable, evaluateJsonText, withDuplicateIdWarning, type EvalResult, type LoadedTable } from "../../runtime/index.ts";
 import { parse } from "../args.ts";
 import { ExitCode, type Io } from "../io.ts";
 import { renderResult } from "../render-result.ts";
@@ -294,6 +294,68 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.entr
 }
 
 /**
+ * `n` workers whose replies, numbered by `seq` from 0, are handed to `write` strictly in that
+ * order, however they arrive. `waitUntil(until)` parks the sender until `until()` holds, writing
+ * replies as they come; a worker's error is thrown from it.
+ */
+function replyPool<R extends { seq: number }>(n: number, tableText: string, json: boolean, write: (r: R) => Promise<void>) {
+  const pending = new Map<number, R>();
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  let written = 0;
+  const signal = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const workers = startWorkers<R>(
+    n,
+    tableText,
+    json,
+    (m) => {
+      pending.set(m.seq, m);
+      signal();
+    },
+    (e) => {
+      failure = e;
+      signal();
+    },
+  );
+  const drain = async () => {
+    for (let r = pending.get(written); r !== undefined; r = pending.get(written)) {
+      pending.delete(written);
+      await write(r);
+      written++;
+    }
+  };
+  return {
+    workers,
+    /** How many replies have been written. */
+    written: () => written,
+    async waitUntil(until: () => boolean): Promise<void> {
+      while (!until()) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          if (pending.has(written) || failure) signal();
+        });
+        await drain();
+      }
+    },
+    terminate: () => Promise.all(workers.map((w) => w.terminate())),
+  };
+}
+
+/**
+ * A record whose claim id an earlier record used, evaluated again in the main thread (the
+ * workers do not share the batch's ids) with the duplicate-id warning, rendered.
+ */
+function renderDuplicate(table: LoadedTable, text: string, lineNo: number, json: boolean): { out: string; bad: boolean } {
+  const res = withDuplicateIdWarning(evaluateJsonText(table, text, lineNo));
+  return { out: json ? JSON.stringify(res) + "\n" : renderResult(res), bad: res.verdict === "deny" || res.verdict === "invalid" };
+}
+
+/**
  * Evaluates an NDJSON stream on `n` worker threads, each with its own copy of the table.
  * Batches go out round-robin and come back in any order; output is written strictly in input
  * order, one record per non-blank input line, as the single-thread path writes it. A claim id
@@ -309,78 +371,32 @@ async function evaluateLinesInWorkers(
   json: boolean,
   io: Io,
 ): Promise<boolean> {
-  const pool: Worker[] = [];
-  const pending = new Map<number, WorkerReply>();
-  const waiting = new Map<number, { resolve: () => void }>();
   const texts = new Map<number, [number, string][]>();
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  const signal = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  pool.push(
-    ...startWorkers<WorkerReply>(
-      n,
-      tableText,
-      json,
-      (m) => {
-        pending.set(m.seq, m);
-        signal();
-      },
-      (e) => {
-        failure = e;
-        signal();
-      },
-    ),
-  );
   const seen = new Set<string>();
   let bad = false;
-  let sent = 0;
-  let written = 0;
-  /** Writes every reply that is next in order. */
-  const drain = async () => {
-    for (;;) {
-      const r = pending.get(written);
-      if (r === undefined) return;
-      pending.delete(written);
-      const recs = texts.get(written)!;
-      texts.delete(written);
-      if (r.bad) bad = true;
-      let chunk = "";
-      for (let k = 0; k < r.out.length; k++) {
-        const id = r.ids[k];
-        if (id !== null && id !== undefined) {
-          if (seen.has(id)) {
-            // Evaluate it twice in a fresh batch: the second answer carries the duplicate warning.
-            const [lineNo, text] = recs[k]!;
-            const again = createBatchEvaluator(table);
-            again(text, lineNo);
-            const res = again(text, lineNo);
-            if (res.verdict === "deny" || res.verdict === "invalid") bad = true;
-            chunk += json ? JSON.stringify(res) + "\n" : renderResult(res);
-            continue;
-          }
-          seen.add(id);
+  const pool = replyPool<WorkerReply>(n, tableText, json, async (r) => {
+    const recs = texts.get(r.seq)!;
+    texts.delete(r.seq);
+    if (r.bad) bad = true;
+    let chunk = "";
+    for (let k = 0; k < r.out.length; k++) {
+      const id = r.ids[k];
+      if (id !== null && id !== undefined) {
+        if (seen.has(id)) {
+          const [lineNo, text] = recs[k]!;
+          const again = renderDuplicate(table, text, lineNo, json);
+          if (again.bad) bad = true;
+          chunk += again.out;
+          continue;
         }
-        chunk += r.out[k];
+        seen.add(id);
       }
-      io.stdout(chunk);
-      written++;
-      await io.flush();
+      chunk += r.out[k];
     }
-  };
-  const waitForReplies = async (until: () => boolean) => {
-    while (!until()) {
-      if (failure) throw failure;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        if (pending.has(written) || failure) signal();
-      });
-      await drain();
-    }
-  };
+    io.stdout(chunk);
+    await io.flush();
+  });
+  let sent = 0;
   try {
     let lineNo = 0;
     let batch: [number, string][] = [];
@@ -388,9 +404,9 @@ async function evaluateLinesInWorkers(
       if (batch.length === 0) return;
       const seq = sent++;
       texts.set(seq, batch);
-      pool[seq % n]!.postMessage({ seq, records: batch } satisfies WorkerBatch);
+      pool.workers[seq % n]!.postMessage({ seq, records: batch } satisfies WorkerBatch);
       batch = [];
-      await waitForReplies(() => sent - written < n * IN_FLIGHT);
+      await pool.waitUntil(() => sent - pool.written() < n * IN_FLIGHT);
     };
     for await (const raw of lines) {
       lineNo++;
@@ -400,9 +416,9 @@ async function evaluateLinesInWorkers(
       if (batch.length >= BATCH) await send();
     }
     await send();
-    await waitForReplies(() => written === sent);
+    await pool.waitUntil(() => pool.written() === sent);
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.terminate();
   }
   return bad;
 }
@@ -451,85 +467,40 @@ async function evaluateFileInWorkers(
 ): Promise<boolean> {
   const fd = fs.openSync(file, "r");
   const size = fs.fstatSync(fd).size;
-  const pool: Worker[] = [];
-  const pending = new Map<number, ChunkReply>();
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  const signal = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  pool.push(
-    ...startWorkers<ChunkReply>(
-      n,
-      tableText,
-      json,
-      (m) => {
-        pending.set(m.seq, m);
-        signal();
-      },
-      (e) => {
-        failure = e;
-        signal();
-      },
-    ),
-  );
   const seen = new Set<string>();
   const chunks = new Map<number, FileChunk>();
   let bad = false;
+  const pool = replyPool<ChunkReply>(n, tableText, json, async (r) => {
+    if (r.bad) bad = true;
+    let out = r.out;
+    let dupes: number[] | null = null;
+    for (let k = 0; k < r.ids.length; k++) {
+      const id = r.ids[k];
+      if (id === null || id === undefined) continue;
+      if (seen.has(id)) (dupes ??= []).push(k);
+      else seen.add(id);
+    }
+    if (dupes !== null) {
+      // Rebuild the chunk's output with the duplicates re-evaluated (rare).
+      const parts: string[] = [];
+      let from = 0;
+      const text = readRange(fd, chunks.get(r.seq)!);
+      for (const k of dupes) {
+        parts.push(out.slice(from, r.offsets[k]));
+        const lineNo = r.lines[k]!;
+        const again = renderDuplicate(table, text.get(lineNo)!, lineNo, json);
+        if (again.bad) bad = true;
+        parts.push(again.out);
+        from = r.offsets[k + 1]!;
+      }
+      parts.push(out.slice(from));
+      out = parts.join("");
+    }
+    io.stdout(out);
+    chunks.delete(r.seq);
+    await io.flush();
+  });
   let sent = 0;
-  let written = 0;
-  const drain = async () => {
-    for (;;) {
-      const r = pending.get(written);
-      if (r === undefined) return;
-      pending.delete(written);
-      if (r.bad) bad = true;
-      let out = r.out;
-      const chunkSeq = written;
-      let dupes: [number, string][] | null = null;
-      for (let k = 0; k < r.ids.length; k++) {
-        const id = r.ids[k];
-        if (id === null || id === undefined) continue;
-        if (seen.has(id)) (dupes ??= []).push([k, id]);
-        else seen.add(id);
-      }
-      if (dupes !== null) {
-        // Rebuild the chunk's output with the duplicates re-evaluated (rare).
-        const parts: string[] = [];
-        let from = 0;
-        const text = readRange(fd, chunks.get(written)!);
-        for (const [k] of dupes) {
-          parts.push(out.slice(from, r.offsets[k]));
-          const lineNo = r.lines[k]!;
-          const again = createBatchEvaluator(table);
-          const record = text.get(lineNo)!;
-          again(record, lineNo);
-          const res = again(record, lineNo);
-          if (res.verdict === "deny" || res.verdict === "invalid") bad = true;
-          parts.push(json ? JSON.stringify(res) + "\n" : renderResult(res));
-          from = r.offsets[k + 1]!;
-        }
-        parts.push(out.slice(from));
-        out = parts.join("");
-      }
-      io.stdout(out);
-      chunks.delete(chunkSeq);
-      written++;
-      await io.flush();
-    }
-  };
-  const waitFor = async (until: () => boolean) => {
-    while (!until()) {
-      if (failure) throw failure;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        if (pending.has(written) || failure) signal();
-      });
-      await drain();
-    }
-  };
   try {
     const buf = Buffer.allocUnsafe(CHUNK_BYTES + 65536);
     let start = 0;
@@ -570,16 +541,16 @@ async function evaluateFileInWorkers(
       const seq = sent++;
       const chunk: FileChunk = { seq, file, start, end, firstLine: line };
       chunks.set(seq, chunk);
-      pool[seq % n]!.postMessage(chunk);
+      pool.workers[seq % n]!.postMessage(chunk);
       line += lines;
       read.items = line - 1;
       start = end;
-      await waitFor(() => sent - written < n * 2);
+      await pool.waitUntil(() => sent - pool.written() < n * 2);
     }
-    await waitFor(() => written === sent);
+    await pool.waitUntil(() => pool.written() === sent);
   } finally {
     fs.closeSync(fd);
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.terminate();
   }
   return bad;
 }
