@@ -12,7 +12,7 @@
  */
 import { checkClaimInto } from "../runtime/validate.ts";
 import { capErrors, normalizeClaim } from "../runtime/input.ts";
-import { inDxSet, inRanges, hasAnyModifier, normalizeDx, displayDx } from "../runtime/codes.ts";
+import { inDxSet, inRanges, hasAnyModifier, normalizeDx, displayDx, startingWith } from "../runtime/codes.ts";
 import { ageOn, dayNumber, formatDay } from "../runtime/dates.ts";
 import {
   ANATOMIC_MODIFIERS,
@@ -1066,26 +1066,13 @@ function traceFallThrough(env: Env): void {
 
 // ---------------------------------------------------------------------------- claim
 
-function billableUnder(sorted: string[], prefix: string, max: number): string[] {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: string[] = [];
-  for (let i = lo; i < sorted.length && out.length < max && sorted[i]!.startsWith(prefix); i++) out.push(sorted[i]!);
-  return out;
-}
-
 function traceIcd(env: Env): void {
   if (env.billable.size === 0) return;
   env.dx.forEach((d, k) => {
     if (env.billable.has(d)) return;
     const header = env.headers.has(d);
     const lines = env.lines.map((l, i) => (l.dxPointers === undefined || l.dxPointers.includes(k + 1) ? i + 1 : 0)).filter((n) => n > 0);
-    const suggestions = header ? billableUnder(env.billableSorted, d, 3) : [];
+    const suggestions = header ? startingWith(env.billableSorted, d, 3) : [];
     const id = header ? "dermrules.icd10.header" : "dermrules.icd10.unknown";
     const source = `ICD-10-CM ${env.table.icd10.version}`;
     const f = makeFinding({ id, category: "code", severity: "error", message: "", source }, lines, undefined, icdFix(lines, suggestions), icdMessage(env.claim.diagnoses[k]!, header ? "header" : "unknown", suggestions));

@@ -3,9 +3,11 @@
  * prefix and range queries, and suggestions for misspelled codes.
  */
 import * as fs from "node:fs";
+import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { readIcd, type DataProblem } from "./data.ts";
 import { editDistance } from "./suggest.ts";
+import { lowerBound } from "../runtime/codes.ts";
 
 /** The version the packaged list carries. */
 export const ICD10_VERSION = "FY2026";
@@ -48,28 +50,16 @@ export class IcdList {
     return this.billable.has(code) || this.headers.has(code);
   }
 
-  /** Index of the first entry ≥ code. */
-  private lowerBound(code: string): number {
-    let lo = 0;
-    let hi = this.all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.all[mid]! < code) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   /** Whether some entry starts with the prefix. */
   hasPrefix(prefix: string): boolean {
-    const i = this.lowerBound(prefix);
+    const i = lowerBound(this.all, prefix);
     return i < this.all.length && this.all[i]!.startsWith(prefix);
   }
 
   /** The billable codes that start with the prefix (at most `max`), sorted. */
   billableUnder(prefix: string, max = Infinity): string[] {
     const out: string[] = [];
-    for (let i = this.lowerBound(prefix); i < this.all.length && out.length < max; i++) {
+    for (let i = lowerBound(this.all, prefix); i < this.all.length && out.length < max; i++) {
       const c = this.all[i]!;
       if (!c.startsWith(prefix)) break;
       if (this.billable.has(c)) out.push(c);
@@ -83,7 +73,7 @@ export class IcdList {
    */
   range(from: string, to: string): string[] {
     const out: string[] = [];
-    for (let i = this.lowerBound(from); i < this.all.length; i++) {
+    for (let i = lowerBound(this.all, from); i < this.all.length; i++) {
       const c = this.all[i]!;
       if (c > to && !c.startsWith(to)) break;
       out.push(c);
@@ -143,8 +133,6 @@ export function loadPackagedIcd10(): { list?: IcdList; problems: DataProblem[] }
   };
   return packaged;
 }
-
-import { createHash } from "node:crypto";
 
 /** sha256 hex of bytes. */
 export function createHashHex(bytes: Uint8Array | string): string {

@@ -16,7 +16,7 @@
  * caller evaluates every claim on both tables, so a claim can only ever be a true witness.
  */
 import { codeAtRank, codeRank, isProcedureCode } from "../compiler/codes.ts";
-import { displayDx } from "../runtime/codes.ts";
+import { displayDx, startingWith } from "../runtime/codes.ts";
 import { dayNumber, formatDay } from "../runtime/dates.ts";
 import type { CodeRanges, DxSet, Op, TCond, TRule } from "../runtime/table.ts";
 import type { Claim, ClaimLine } from "../runtime/types.ts";
@@ -154,17 +154,9 @@ function decimalValues(op: Op, n: number, want: boolean): number[] {
 
 // ---------------------------------------------------------------------------- diagnoses
 
-/** The first billable code that starts with a prefix (binary search), or undefined. */
+/** The first billable code that starts with a prefix, or undefined. */
 function billableWith(ctx: GenContext, prefix: string): string | undefined {
-  const list = ctx.billable;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]! < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < list.length && list[lo]!.startsWith(prefix) ? list[lo] : undefined;
+  return startingWith(ctx.billable, prefix, 1)[0];
 }
 
 function inDx(set: DxSet, dx: string): boolean {

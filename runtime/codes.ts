@@ -105,3 +105,22 @@ export function codeSlot(code: string): number {
   if (c0 < 65 || c0 > 90 || d4 < 0) return -1;
   return 160000 + (c0 - 65) * 10000 + d1 * 1000 + d2 * 100 + d3 * 10 + d4;
 }
+
+/** The index of the first element of a sorted list that is not below `v` (the list's length when none). */
+export function lowerBound<T extends string | number>(sorted: ArrayLike<T>, v: T): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Up to `max` entries of a sorted list that start with `prefix`, in order. */
+export function startingWith(sorted: readonly string[], prefix: string, max: number): string[] {
+  const out: string[] = [];
+  for (let i = lowerBound(sorted, prefix); i < sorted.length && out.length < max && sorted[i]!.startsWith(prefix); i++) out.push(sorted[i]!);
+  return out;
+}

@@ -21,7 +21,7 @@ import type { Claim, ClaimLine, ClaimResult, Finding, FindingCategory, FindingSe
 import type { CodeRanges, DxSet, Op, TCond, TRule } from "./table.ts";
 import type { LoadedLayer, LoadedTable, AocRow, PtpRow } from "./load.ts";
 import { codeIdOfSlot, ptpMayHave, ptpPairIndex, rulesInRanges } from "./load.ts";
-import { codeSlot, hasAnyModifier, inDxSet, inRanges, normalizeDx } from "./codes.ts";
+import { codeSlot, hasAnyModifier, inDxSet, inRanges, normalizeDx, startingWith } from "./codes.ts";
 import { ageOn, dayNumber } from "./dates.ts";
 import {
   EM_MODIFIERS,
@@ -1388,17 +1388,7 @@ const ERROR_LINE = new Uint8Array(64);
 
 /** Up to `max` billable codes that start with `prefix` (the billable list is sorted). */
 export function billableUnder(lt: LoadedTable, prefix: string, max: number): string[] {
-  const list = lt.billableSorted;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid] < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: string[] = [];
-  for (let i = lo; i < list.length && out.length < max && list[i].startsWith(prefix); i++) out.push(list[i]);
-  return out;
+  return startingWith(lt.billableSorted, prefix, max);
 }
 
 function runIcd(x: Ctx): void {

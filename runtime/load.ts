@@ -15,7 +15,7 @@ import validateTableSchema from "./generated/validate-table.js";
 import type { ValidatorError } from "./generated/validate-table.js";
 import { SUPPORTED_FORMAT_VERSIONS } from "./table.ts";
 import { attachExpandedPairs, unpackPairs, type PackedPtp } from "./ptp-pack.ts";
-import { CODE_SLOTS, codeSlot } from "./codes.ts";
+import { CODE_SLOTS, codeSlot, lowerBound } from "./codes.ts";
 import { verifyTableIntegrity, type IntegrityOptions } from "./integrity.ts";
 import type { AocTable, DecisionTable, MueTable, PtpTable, TRule } from "./table.ts";
 
@@ -677,17 +677,6 @@ function loadAoc(t: AocTable, p: string, fail: Fail, codeIds: Map<string, number
     byId[codeIds.get(code) as number] = rows as AocRow[];
   }
   return { meta: t, rows: byId };
-}
-
-function lowerBound(points: string[], code: string): number {
-  let lo = 0;
-  let hi = points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (points[mid] < code) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Builds the elementary-interval index of wide trigger ranges. */

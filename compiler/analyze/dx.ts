@@ -9,6 +9,7 @@
  */
 import type { DxSet } from "../../runtime/table.ts";
 import type { IcdList } from "../icd10.ts";
+import { lowerBound } from "../../runtime/codes.ts";
 
 /** A dx-set id → bit position; a set of sets as a bit array. */
 export class DxRegistry {
@@ -118,13 +119,3 @@ export class DxRegistry {
   }
 }
 
-function lowerBound(xs: readonly string[], v: string): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

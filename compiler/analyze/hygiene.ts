@@ -19,6 +19,7 @@ import { itemSetUses } from "../walk.ts";
 import type { Analysis } from "./model.ts";
 import { fromRanges, isSubset, overlaps, union } from "./ranks.ts";
 import { tick, type Reporter } from "./report.ts";
+import { lowerBound } from "../../runtime/codes.ts";
 
 /** Runs the hygiene checks on the whole program. */
 export function checkHygiene(an: Analysis, out: Reporter): void {
@@ -37,17 +38,6 @@ export function checkHygiene(an: Analysis, out: Reporter): void {
       if (item.kind === "test") checkTestDx(an, item, out);
     }
   }
-}
-
-function lowerBound(xs: readonly string[], v: string): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function unknownCode(w: Word, known: readonly string[], out: Reporter): void {

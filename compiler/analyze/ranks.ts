@@ -6,6 +6,7 @@
  */
 import type { CodeRanges } from "../../runtime/table.ts";
 import { codeAtRank, codeRank } from "../codes.ts";
+import { lowerBound } from "../../runtime/codes.ts";
 
 /** Sorted, disjoint, non-adjacent inclusive intervals of code ranks. */
 export type RankSet = readonly (readonly [number, number])[];
@@ -144,13 +145,3 @@ export class CodePicker {
   }
 }
 
-function lowerBound(xs: Int32Array, v: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
