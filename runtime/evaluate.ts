@@ -293,10 +293,11 @@ interface FastTable {
   lastFastLayer: FastLayer | null;
 }
 
-/** Codes met are few (a practice bills a few hundred); the dx cache is emptied past this size. */
-const DX_CACHE_MAX = 50_000;
-/** Likewise for codes the table does not mention. */
-const SLOT_CACHE_MAX = 50_000;
+/**
+ * The caches keyed by what claims write (diagnoses, sites, codes the table does not mention) are
+ * emptied past this size: a practice bills a few hundred of each, hostile input could send more.
+ */
+const SPELLING_CACHE_MAX = 50_000;
 
 const FAST = new WeakMap<LoadedTable, FastTable>();
 let lastTable: LoadedTable | null = null;
@@ -514,7 +515,7 @@ function dxInfoOf(lt: LoadedTable, ft: FastTable, raw: string): DxInfo {
     const bits = new Int32Array(Math.ceil(ft.dxSets.length / 32));
     for (let i = 0; i < member.length; i++) if (member[i] !== 0) bits[i >>> 5] |= 1 << (i & 31);
     info = { norm, billable: lt.billable.has(norm), header: lt.headers.has(norm), member, bits };
-    if (ft.dxMember.size >= DX_CACHE_MAX) ft.dxMember.clear();
+    if (ft.dxMember.size >= SPELLING_CACHE_MAX) ft.dxMember.clear();
     ft.dxMember.set(raw, info);
   }
   return info;
@@ -547,31 +548,10 @@ function slotInfo(x: Ctx, code: string, slot: number, id: number): SlotInfo {
   info = { cands: Int32Array.from(cands), lineRules: Int32Array.from(lineRules), lineRulesNoFacts: Int32Array.from(noFacts), member, em: isEmCode(code) };
   if (id >= 0) fl.byId[id] = info;
   else if (slot >= 0) {
-    if (fl.bySlot.size >= SLOT_CACHE_MAX) fl.bySlot.clear();
+    if (fl.bySlot.size >= SPELLING_CACHE_MAX) fl.bySlot.clear();
     fl.bySlot.set(slot, info);
   }
   return info;
-}
-
-function cmpFn(op: Op, n: number): (a: number) => boolean {
-  switch (op) {
-    case ">":
-      return (a) => a > n;
-    case ">=":
-      return (a) => a >= n;
-    case "<":
-      return (a) => a < n;
-    case "<=":
-      return (a) => a <= n;
-    case "=":
-      return (a) => a === n;
-    case "!=":
-      return (a) => a !== n;
-    default: {
-      const never: never = op;
-      return never;
-    }
-  }
 }
 
 /**
@@ -609,7 +589,8 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
     }
     case "has": {
       const sid = setId(ft, c.set);
-      const units = c.units === undefined ? null : cmpFn(c.units[0], c.units[1]);
+      const unitsOp = c.units === undefined ? -1 : OP_CODES.indexOf(c.units[0]);
+      const unitsN = c.units === undefined ? 0 : c.units[1];
       const mod = c.mod === undefined ? -1 : modId(ft, c.mod);
       const noMod = c.noMod === undefined ? -1 : modId(ft, c.noMod);
       const dx = c.dx === undefined ? -1 : dxId(ft, c.dx);
@@ -622,7 +603,7 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
           const l = g[i];
           if (member[l][sid] === 0) continue;
           const line = x.lines[l];
-          if (units !== null && !units(line.units)) continue;
+          if (unitsOp >= 0 && !compareOp(unitsOp, line.units, unitsN)) continue;
           if (mod >= 0 && !lineHasMod(x, l, mod)) continue;
           if (noMod >= 0 && lineHasMod(x, l, noMod)) continue;
           if (dx >= 0 && !pointsTo(x, l, dx)) continue;
@@ -636,13 +617,14 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
     }
     case "count": {
       const sid = setId(ft, c.set);
-      const test = cmpFn(c.op, c.n);
+      const op = OP_CODES.indexOf(c.op);
+      const n = c.n;
       return (x, collect) => {
         const g = x.group;
         const member = x.member;
         let total = 0;
         for (let i = 0; i < g.length; i++) if (member[g[i]][sid] !== 0) total += x.lines[g[i]].units;
-        const holds = test(total);
+        const holds = compareOp(op, total, n);
         if (holds && collect) {
           for (let i = 0; i < g.length; i++) if (member[g[i]][sid] !== 0) x.subject[x.subjectLen++] = g[i];
         }
@@ -659,14 +641,16 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
       return (x) => x.cur >= 0 && lineHasMod(x, x.cur, m);
     }
     case "units": {
-      const test = cmpFn(c.op, c.n);
-      return (x) => x.cur >= 0 && test(x.lines[x.cur].units);
+      const op = OP_CODES.indexOf(c.op);
+      const n = c.n;
+      return (x) => x.cur >= 0 && compareOp(op, x.lines[x.cur].units, n);
     }
     case "age": {
-      const test = cmpFn(c.op, c.n);
+      const op = OP_CODES.indexOf(c.op);
+      const n = c.n;
       return (x) => {
         const birth = birthDayOf(x);
-        return birth !== null && test(ageOn(birth, x.day));
+        return birth !== null && compareOp(op, ageOn(birth, x.day), n);
       };
     }
     case "sex": {
@@ -688,8 +672,9 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
       return (x) => includesStr(values, x.payer);
     }
     case "dos": {
-      const test = cmpFn(c.op, c.day);
-      return (x) => test(x.day);
+      const op = OP_CODES.indexOf(c.op);
+      const day = c.day;
+      return (x) => compareOp(op, x.day, day);
     }
     case "fact": {
       const op = OP_CODES.indexOf(c.op);
@@ -723,7 +708,10 @@ function compileCond(c: TCond, ft: FastTable): CondFn {
 
 const OP_CODES: readonly Op[] = [">", ">=", "<", "<=", "=", "!="];
 
-/** `a op b` for the index of `op` in OP_CODES (a constant per compiled atom, so the branch is predictable). */
+/**
+ * `a op b` for the index of `op` in OP_CODES: every comparison of a compiled atom (units, counts,
+ * ages, dates, facts), its op a constant of the closure, so the branch is predictable.
+ */
 function compareOp(op: number, a: number, b: number): boolean {
   switch (op) {
     case 0:
@@ -775,7 +763,7 @@ function lineSiteId(x: Ctx, l: number): number {
     if (known !== undefined) id = known;
     else {
       id = ft.siteIds.get(raw.toLowerCase()) ?? -1;
-      if (ft.siteByText.size >= DX_CACHE_MAX) ft.siteByText.clear();
+      if (ft.siteByText.size >= SPELLING_CACHE_MAX) ft.siteByText.clear();
       ft.siteByText.set(raw, id);
     }
   }
