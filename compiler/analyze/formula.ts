@@ -170,27 +170,31 @@ export function hidesByCode(view: View, name: string, codeValue: string): boolea
   return view.hideCodes !== undefined && containsCode(view.hideCodes, codeValue) && !(view.keep ?? []).includes(name);
 }
 
+/**
+ * The formula rebuilt through `and`, `or` and `not`, with `at` applied to every other node: a
+ * quantifier's body is rewritten first (so `at` sees the new body), everything else is handed
+ * over as it is. The walk behind `inView`, `noNewLines` and `substitute`.
+ */
+function mapFormula(f: Formula, at: (g: Formula) => Formula): Formula {
+  switch (f.k) {
+    case "and":
+      return { k: "and", args: f.args.map((a) => mapFormula(a, at)) };
+    case "or":
+      return { k: "or", args: f.args.map((a) => mapFormula(a, at)) };
+    case "not":
+      return { k: "not", arg: mapFormula(f.arg, at) };
+    case "exists":
+    case "forall":
+      return at({ ...f, body: mapFormula(f.body, at) });
+    default:
+      return at(f);
+  }
+}
+
 /** The formula read in a view: every quantifier and count also skips what `view` hides. */
 export function inView(f: Formula, view: View): Formula {
   if (view.hide.length === 0 && !view.hideCodes) return f;
-  const go = (g: Formula): Formula => {
-    switch (g.k) {
-      case "and":
-        return { k: "and", args: g.args.map(go) };
-      case "or":
-        return { k: "or", args: g.args.map(go) };
-      case "not":
-        return { k: "not", arg: go(g.arg) };
-      case "exists":
-      case "forall":
-        return { ...g, view: mergeViews(g.view, view), body: go(g.body) };
-      case "count":
-        return { ...g, view: mergeViews(g.view, view) };
-      default:
-        return g;
-    }
-  };
-  return go(f);
+  return mapFormula(f, (g) => (g.k === "exists" || g.k === "forall" || g.k === "count" ? { ...g, view: mergeViews(g.view, view) } : g));
 }
 
 /**
@@ -198,37 +202,16 @@ export function inView(f: Formula, view: View): Formula {
  * other parts of the question need (used for "the lines of this claim are those the rule needs").
  */
 export function noNewLines(f: Formula): Formula {
-  switch (f.k) {
-    case "and":
-      return { k: "and", args: f.args.map(noNewLines) };
-    case "or":
-      return { k: "or", args: f.args.map(noNewLines) };
-    case "not":
-      return { k: "not", arg: noNewLines(f.arg) };
-    case "exists":
-    case "forall":
-      return { ...f, body: noNewLines(f.body), noNew: true };
-    case "count":
-      return { ...f, noNew: true };
-    default:
-      return f;
-  }
+  return mapFormula(f, (g) => (g.k === "exists" || g.k === "forall" || g.k === "count" ? { ...g, noNew: true } : g));
 }
 
 /** Replaces a line name (a bound variable) by another, in atoms and views. */
 export function substitute(f: Formula, from: string, to: string): Formula {
   const sv = (v: View): View => (v.hide.includes(from) || v.keep?.includes(from) ? { ...v, hide: v.hide.map((h) => (h === from ? to : h)), ...(v.keep && { keep: v.keep.map((h) => (h === from ? to : h)) }) } : v);
-  const go = (g: Formula): Formula => {
+  return mapFormula(f, (g) => {
     switch (g.k) {
-      case "and":
-        return { k: "and", args: g.args.map(go) };
-      case "or":
-        return { k: "or", args: g.args.map(go) };
-      case "not":
-        return { k: "not", arg: go(g.arg) };
       case "exists":
       case "forall":
-        return { ...g, view: sv(g.view), body: go(g.body) };
       case "count":
         return { ...g, view: sv(g.view) };
       case "code":
@@ -241,8 +224,7 @@ export function substitute(f: Formula, from: string, to: string): Formula {
       default:
         return g;
     }
-  };
-  return go(f);
+  });
 }
 
 /**
