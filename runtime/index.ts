@@ -9,7 +9,7 @@
 import type { Claim, EvalResult, Finding, InvalidResult, InputError } from "./types.ts";
 import type { LoadedTable } from "./load.ts";
 import { evaluateChecked, runtimeNote } from "./evaluate.ts";
-import { certainlyMatchesSchema, checkClaimInto, checkPointersAndDates, claimIdOf } from "./validate.ts";
+import { certainlyMatchesSchema, checkClaimInto, checkPointersAndDates, claimIdOf, isPlainObject } from "./validate.ts";
 import { duplicateIdMessage, sortFindings, verdictOf } from "./findings.ts";
 import { capErrors, invalidUtf8Error, normalizeClaim } from "./input.ts";
 
@@ -42,10 +42,6 @@ function invalid(claimId: string | null, errors: InputError[], line?: number): I
     : { claimId, line, verdict: "invalid", findings: [], errors };
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /**
  * Evaluates one claim (a parsed JSON value). An input that is not a valid claim gives an
  * `InvalidResult` whose errors name JSON pointers and say what would be valid; it never throws
@@ -53,7 +49,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export function evaluate(table: LoadedTable, claim: unknown): EvalResult {
   // The common case, a valid claim already in normal form, in one pass over it.
-  if (isRecord(claim) && certainlyMatchesSchema(claim, true)) {
+  if (isPlainObject(claim) && certainlyMatchesSchema(claim, true)) {
     const errors = checkPointersAndDates(claim as unknown as Claim);
     if (errors !== null) return invalid(claimIdOf(claim), capErrors(errors));
     return evaluateChecked(table, claim as unknown as Claim);

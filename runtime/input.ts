@@ -14,7 +14,7 @@
  * Codes: DR5011 text that was not valid UTF-8 · DR5012 more errors than are listed.
  */
 import type { InputError } from "./types.ts";
-import { describePointer } from "./validate.ts";
+import { describePointer, isPlainObject } from "./validate.ts";
 
 /** At most this many errors are listed per record; the rest are counted in a DR5012 entry. */
 export const MAX_RECORD_ERRORS = 20;
@@ -42,10 +42,6 @@ function normalList(list: unknown, dots: boolean): unknown {
     if (v !== list[i]) (out ??= list.slice())[i] = v;
   }
   return out ?? list;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /**

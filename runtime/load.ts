@@ -17,6 +17,7 @@ import { SUPPORTED_FORMAT_VERSIONS } from "./table.ts";
 import { attachExpandedPairs, unpackPairs, type PackedPtp } from "./ptp-pack.ts";
 import { CODE_SLOTS, codeSlot, lowerBound } from "./codes.ts";
 import { verifyTableIntegrity, type IntegrityOptions } from "./integrity.ts";
+import { isPlainObject } from "./validate.ts";
 import type { AocTable, DecisionTable, MueTable, PtpTable, TRule } from "./table.ts";
 
 /** One table-load problem: where in the table (JSON pointer), a stable code, what is wrong. */
@@ -340,10 +341,6 @@ export type LoadTableOptions = IntegrityOptions;
 
 const MAX_ERRORS = 20;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 function isDay(v: unknown): v is number | null {
   return v === null || (typeof v === "number" && Number.isInteger(v));
 }
@@ -381,7 +378,7 @@ export function loadTable(json: unknown, options: LoadTableOptions = {}): LoadTa
       return { ok: false, errors: [{ pointer: "", code: "DR4501", message: `table is not valid JSON: ${(err as Error).message}` }] };
     }
   }
-  if (!isObject(data)) {
+  if (!isPlainObject(data)) {
     return { ok: false, errors: [{ pointer: "", code: "DR4503", message: "table is not a JSON object: expected a decision table from `dermrules compile`" }] };
   }
   if ("formatVersion" in data && !SUPPORTED_FORMAT_VERSIONS.includes(data.formatVersion as number)) {
@@ -566,7 +563,7 @@ function fixedIndicator(rows: PtpRow[]): number {
 function readPtp(t: PtpTable, p: string, fail: Fail, idOf: (code: string) => number): PtpDraft {
   const packed = (t as { packed?: PackedPtp }).packed;
   if (packed !== undefined) return readPackedPtp(t, packed, p, fail, idOf);
-  if (!isObject(t.pairs)) {
+  if (!isPlainObject(t.pairs)) {
     fail(p, "ptp table has neither `packed` nor `pairs`");
     return { a: new Int32Array(0), b: new Int32Array(0), rs: new Int32Array(0), n: 0, rows: [], fixed: [] };
   }
@@ -577,7 +574,7 @@ function readPtp(t: PtpTable, p: string, fail: Fail, idOf: (code: string) => num
   for (const col1 in t.pairs) {
     const inner = t.pairs[col1] as unknown;
     const a = idOf(col1);
-    if (a < 0 || !isObject(inner)) {
+    if (a < 0 || !isPlainObject(inner)) {
       fail(`${p}/pairs/${esc(col1)}`, `ptp column 1 \`${col1}\` must be a procedure code mapping to column 2 codes`);
       continue;
     }

@@ -156,7 +156,8 @@ function toInputError(e: ValidatorError, data: unknown): InputError {
   return { pointer, code, message: `${what} ${problem}: expected ${expectedAt(pointer)}` };
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+/** A JSON object: not null, not an array. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
@@ -254,10 +255,6 @@ export function checkPointersAndDates(claim: Claim): InputError[] | null {
 const isInt = (v: unknown, lo: number, hi: number): boolean =>
   typeof v === "number" && Number.isInteger(v) && v >= lo && v <= hi;
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 const digitAt = (s: string, i: number) => {
   const c = s.charCodeAt(i);
   return c >= 48 && c <= 57;
@@ -339,13 +336,13 @@ export function certainlyMatchesSchema(c: Record<string, unknown>, normalToo = f
   if (c.placeOfService !== undefined && !isDigits(c.placeOfService, 2)) return false;
   const prov = c.provider;
   if (prov !== undefined) {
-    if (!isObj(prov)) return false;
+    if (!isPlainObject(prov)) return false;
     if (prov.npi !== undefined && !isDigits(prov.npi, 10)) return false;
     if (prov.name !== undefined && typeof prov.name !== "string") return false;
   }
   const pat = c.patient;
   if (pat !== undefined) {
-    if (!isObj(pat)) return false;
+    if (!isPlainObject(pat)) return false;
     if (pat.sex !== undefined && pat.sex !== "M" && pat.sex !== "F" && pat.sex !== "U") return false;
     if (pat.birthDate !== undefined && !isDateShape(pat.birthDate)) return false;
   }
@@ -356,7 +353,7 @@ export function certainlyMatchesSchema(c: Record<string, unknown>, normalToo = f
   if (!Array.isArray(lines) || lines.length < 1 || lines.length > 50) return false;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
-    if (!isObj(l) || !isCodeShape(l.code) || !isInt(l.units, 1, 9999)) return false;
+    if (!isPlainObject(l) || !isCodeShape(l.code) || !isInt(l.units, 1, 9999)) return false;
     const mods = l.modifiers;
     if (mods !== undefined) {
       if (!Array.isArray(mods) || mods.length > 4) return false;
@@ -371,7 +368,7 @@ export function certainlyMatchesSchema(c: Record<string, unknown>, normalToo = f
     if (l.serviceDate !== undefined && !isDateShape(l.serviceDate)) return false;
     const f = l.facts;
     if (f !== undefined) {
-      if (!isObj(f)) return false;
+      if (!isPlainObject(f)) return false;
       if (f.lesionCount !== undefined && !isInt(f.lesionCount, 1, Infinity)) return false;
       if (f.site !== undefined && typeof f.site !== "string") return false;
       if (f.excisedDiameterCm !== undefined && !(typeof f.excisedDiameterCm === "number" && Number.isFinite(f.excisedDiameterCm) && f.excisedDiameterCm > 0)) return false;
