@@ -266,7 +266,7 @@ interface FastTable {
   dxSets: DxSet[];
   dxIds: Map<string, number>;
   memberBySlot: (Uint8Array | undefined)[];
-  /** By code id: 1 for an E/M code, 0 for another, 255 before it is first met (see `emOf`). */
+  /** By code id: 1 for an E/M code, 0 for another (see `emOf`). */
   emById: Uint8Array;
   /** By diagnosis as the claim writes it (`L57.0`, `l570`): its facts. */
   dxMember: Map<string, DxInfo>;
@@ -410,7 +410,7 @@ function buildFast(lt: LoadedTable): FastTable {
     dxSets: [],
     dxIds: new Map(),
     memberBySlot: [],
-    emById: new Uint8Array(lt.codeIds.size).fill(255),
+    emById: emByCodeId(lt),
     dxWords: 0,
     siteIds: new Map(),
     siteByText: new Map(),
@@ -1520,12 +1520,16 @@ function runGroup(x: Ctx, group: number[], dayOfService: number): void {
   runAoc(x);
 }
 
-/** Whether a code is an E/M code, cached by code id (1 yes, 0 no, 255 not yet known). */
+/** 1 when a code is an E/M code, else 0: by code id from `emById`, worked out for codes the table does not mention. */
 function emOf(ft: FastTable, code: string, id: number): number {
-  if (id < 0) return isEmCode(code) ? 1 : 0;
-  let v = ft.emById[id];
-  if (v === 255) ft.emById[id] = v = isEmCode(code) ? 1 : 0;
-  return v;
+  return id < 0 ? (isEmCode(code) ? 1 : 0) : ft.emById[id];
+}
+
+/** By code id: 1 for an E/M code (99202–99499), else 0. */
+function emByCodeId(lt: LoadedTable): Uint8Array {
+  const em = new Uint8Array(lt.codeIds.size);
+  for (const [code, id] of lt.codeIds) if (isEmCode(code)) em[id] = 1;
+  return em;
 }
 
 /** The lines of the group's code `j`, 0-based, in claim order. */
