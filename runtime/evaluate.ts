@@ -930,9 +930,9 @@ function candidates(x: Ctx): number {
   return n;
 }
 
+/** The group's rules (called only for a layer that has any): claim scope once, line scope per line. */
 function runRules(x: Ctx): void {
   const lt = x.lt;
-  if (!x.fastLayer.hasRules) return;
   const count = candidates(x);
   const cands = lt.scratch.cands;
   const claim = x.claim;
@@ -965,8 +965,8 @@ function runRules(x: Ctx): void {
   const g = x.group;
   for (let i = 0; i < g.length; i++) {
     const l = g[i];
-    const info = x.codeInfo[x.lineCode[l]];
-    const list = x.lines[l].facts === undefined ? info.lineRulesNoFacts : info.lineRules;
+    const code = x.codeInfo[x.lineCode[l]];
+    const list = x.lines[l].facts === undefined ? code.lineRulesNoFacts : code.lineRules;
     for (let k = 0; k < list.length; k++) {
       const r = list[k];
       const fr = fast[r];
