@@ -4,7 +4,7 @@
  * into bench/.work/ab/<label>/ (under a `"type": "module"` package, so tsx loads it as ES modules,
  * as the CLI does: a copy outside one is compiled to CommonJS, where every call into another
  * module goes through an export getter, and the figures are wrong), then timed in a fresh
- * process per run, the two alternating, three runs each: the median of 7 passes over the 50,000
+ * process per run, the two alternating, three runs each (AB_RUNS=n for more): the median of 7 passes over the 50,000
  * claims after 2 warm-ups, by CPU time. Prints the runs, the medians and B / A. Two identical
  * runtimes have measured up to 3.5% apart on the 2-core machine: read smaller ratios as noise.
  *
@@ -63,7 +63,8 @@ async function main(): Promise<void> {
   if (!fs.existsSync(TABLE)) throw new Error(`${TABLE} is missing: run \`npm run bench\` (or \`npx dermrules compile rules -o ${path.relative(ROOT, TABLE)}\`)`);
   const dirs = [checkout(a, "A"), checkout(b, "B")];
   const rates: number[][] = [[], []];
-  for (let i = 0; i < 3; i++) {
+  const runs = Number(process.env.AB_RUNS ?? 3);
+  for (let i = 0; i < runs; i++) {
     for (let k = 0; k < 2; k++) {
       const s = spawnSync(process.execPath, ["--import", "tsx", import.meta.filename, "--child", dirs[k]!, mode], { cwd: ROOT, encoding: "utf8" });
       if (s.status !== 0) throw new Error(`run of ${k === 0 ? a : b} failed: ${s.stderr}`);

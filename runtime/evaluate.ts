@@ -19,7 +19,7 @@
  */
 import type { Claim, ClaimLine, ClaimResult, Finding, FindingCategory, FindingSeverity, LineFacts } from "./types.ts";
 import type { CodeRanges, DxSet, Op, TCond, TRule } from "./table.ts";
-import type { LoadedLayer, LoadedTable, AocRow, PtpRow } from "./load.ts";
+import type { LoadedAoc, LoadedLayer, LoadedTable, AocRow, PtpRow } from "./load.ts";
 import { codeIdOfSlot, ptpMayHave, ptpPairIndex, rulesInRanges } from "./load.ts";
 import { codeSlot, hasAnyModifier, inDxSet, inRanges, normalizeDx, startingWith } from "./codes.ts";
 import { ageOn, dayNumber } from "./dates.ts";
@@ -131,16 +131,31 @@ interface Ctx {
   /** Per line: its one distinct anatomic PTP modifier, "*" for two or more, "" for none. */
   modAnatomic: string[];
   findings: Finding[];
-  /** Add-on lines whose listed primaries are on the claim: candidates for the fall-through. */
-  addonsWithPrimaries: AddonWatch[];
+  /**
+   * Add-on lines whose listed primaries are on the claim, the candidates for the fall-through
+   * (`runAddonFallThrough`): the first `nWatch` entries. Watch w is add-on line `watchLine[w]` of
+   * the add-on `watchAoc[w]`, its primaries' lines `watchPrim[watchStart[w] .. watchStart[w + 1])`.
+   * Scratch arrays, so a claim whose add-ons stand (nearly every claim) allocates nothing here.
+   */
+  nWatch: number;
+  watchAoc: AocInfo[];
+  watchLine: Int32Array;
+  watchStart: Int32Array;
+  watchPrim: Int32Array;
+  watchFallen: Uint8Array;
 }
 
-interface AddonWatch {
-  origin: FindingOrigin;
-  addon: string;
-  line: number;
-  primaryLines: number[];
-  fallen: boolean;
+/** An add-on code of an add-on table as a layer evaluates it: worked out on first use (see `aocInfo`). */
+interface AocInfo {
+  /** The edit's rule id (`cms.aoc.17003`), and whether the layer disables it. */
+  id: string;
+  disabled: boolean;
+  source: string;
+  rows: AocRow[];
+  /** Per row, its primary's code slot (-1: compared by text, as codes outside the procedure shape are). */
+  primarySlot: Int32Array;
+  /** The origin of an error finding of this add-on (the fall-through's, and type 1's). */
+  error: FindingOrigin;
 }
 
 function includesStr(list: readonly string[], s: string): boolean {
@@ -251,6 +266,8 @@ interface FastLayer {
   lineScope: number[];
   /** Whether the layer has any rule at all. */
   hasRules: boolean;
+  /** By the layer's add-on table and add-on code id: that add-on as the layer evaluates it (see `aocInfo`). */
+  aoc: (AocInfo | undefined)[][];
 }
 
 /**
@@ -453,6 +470,7 @@ function buildFast(lt: LoadedTable): FastTable {
       bySlot: new Map(),
       lineScope: members.filter((r) => lt.rules[r]?.scope === "line"),
       hasRules: layer.always.length > 0 || layer.hasByCode || layer.ranges.points.length > 0,
+      aoc: [],
     });
   }
   ft.modWords = Math.ceil(ft.modSets.length / 32);
@@ -476,6 +494,7 @@ function fastLayer(ft: FastTable, layer: LoadedLayer): FastLayer {
       bySlot: new Map(),
       lineScope: [],
       hasRules: layer.always.length > 0 || layer.hasByCode || layer.ranges.points.length > 0,
+      aoc: [],
     };
     ft.layers.set(layer, fl);
   }
@@ -1289,44 +1308,111 @@ function aocPrimaryCounts(r: AocRow, day: number): boolean {
   return r[1] !== "CCCCC" && (r[2] === null || day <= r[2]);
 }
 
+/** An add-on table's add-on code (by id) as the current layer evaluates it, cached per layer (see AocInfo). */
+function aocInfo(x: Ctx, ti: number, t: LoadedAoc, cid: number, rows: AocRow[], addon: string): AocInfo {
+  const byTable = x.fastLayer.aoc;
+  const byId = (byTable[ti] ??= []);
+  let info = byId[cid];
+  if (info === undefined) {
+    const id = `${t.meta.idPrefix}.${addon}`;
+    info = {
+      id,
+      disabled: isDisabled(x.layer, id),
+      source: t.meta.source,
+      rows,
+      primarySlot: Int32Array.from(rows, (r) => codeSlot(r[1])),
+      error: { id, category: "addon", severity: "error", message: "", source: t.meta.source },
+    };
+    byId[cid] = info;
+  }
+  return info;
+}
+
+/** The index of the group's code with slot `slot` (text `code` when the slot is -1), or -1. */
+function codeIndexBySlot(x: Ctx, slot: number, code: string): number {
+  for (let j = 0; j < x.nCodes; j++) if (slot >= 0 ? x.codeSlots[j] === slot : x.codes[j] === code) return j;
+  return -1;
+}
+
+/** Appends a fall-through watch for add-on line `l` (see Ctx.nWatch); its primaries' lines are appended next with `watchPrimary`. */
+function watchAddon(x: Ctx, info: AocInfo, l: number): void {
+  const w = x.nWatch;
+  if (w + 1 >= x.watchLine.length) {
+    const line = new Int32Array(2 * (w + 1));
+    line.set(x.watchLine);
+    x.watchLine = line;
+    const start = new Int32Array(2 * (w + 1) + 1);
+    start.set(x.watchStart);
+    x.watchStart = start;
+    x.watchFallen = new Uint8Array(2 * (w + 1));
+  }
+  x.watchAoc[w] = info;
+  x.watchLine[w] = l;
+  x.watchStart[w + 1] = x.watchStart[w];
+  x.nWatch = w + 1;
+}
+
+/** Adds line `l` to the primaries of the last watch, once. */
+function watchPrimary(x: Ctx, l: number): void {
+  const w = x.nWatch - 1;
+  const from = x.watchStart[w];
+  const end = x.watchStart[w + 1];
+  for (let k = from; k < end; k++) if (x.watchPrim[k] === l) return;
+  if (end >= x.watchPrim.length) {
+    const prim = new Int32Array(2 * end);
+    prim.set(x.watchPrim);
+    x.watchPrim = prim;
+  }
+  x.watchPrim[end] = l;
+  x.watchStart[w + 1] = end + 1;
+}
+
 function runAoc(x: Ctx): void {
   const layer = x.layer;
   const day = x.day;
-  for (const t of layer.aoc) {
+  for (let ti = 0; ti < layer.aoc.length; ti++) {
+    const t = layer.aoc[ti];
     for (let i = 0; i < x.nCodes; i++) {
       const cid = x.codeIdx[i];
       if (cid < 0) continue;
       const rows = t.rows[cid];
       if (rows === undefined) continue;
       const addon = x.codes[i];
+      const info = aocInfo(x, ti, t, cid, rows, addon);
+      if (info.disabled) continue;
       let type = 0;
-      let present: number[] | null = null;
+      // The primaries on the claim: their code indexes, as a bit set when they fit in 32 (they
+      // nearly always do), else a list.
+      let present = 0;
+      let presentMore: number[] | null = null;
       for (let k = 0; k < rows.length; k++) {
         const r = rows[k];
         if (!aocRowApplies(r, day)) continue;
         type = stricterAocType(type, r[0]);
         if (!aocPrimaryCounts(r, day)) continue;
-        const j = codeIndex(x, r[1]);
-        if (j >= 0 && j !== i) {
-          if (present === null) present = [];
-          for (let l = x.firstLine[j]; l >= 0; l = x.nextLine[l]) if (!present.includes(l)) present.push(l);
-        }
+        const j = codeIndexBySlot(x, info.primarySlot[k], r[1]);
+        if (j < 0 || j === i) continue;
+        if (j < 32) present |= 1 << j;
+        else if (presentMore === null) presentMore = [j];
+        else if (!presentMore.includes(j)) presentMore.push(j);
       }
       if (type === 0) continue;
-      const id = `${t.meta.idPrefix}.${addon}`;
-      if (isDisabled(layer, id)) continue;
-      if (present !== null) {
-        const origin: FindingOrigin = { id, category: "addon", severity: "error", message: "", source: t.meta.source };
-        if (x.addonsWithPrimaries === NO_WATCH) x.addonsWithPrimaries = [];
-        for (let l = x.firstLine[i]; l >= 0; l = x.nextLine[l]) x.addonsWithPrimaries.push({ origin, addon, line: l, primaryLines: present, fallen: false });
+      if (present !== 0 || presentMore !== null) {
+        for (let l = x.firstLine[i]; l >= 0; l = x.nextLine[l]) {
+          watchAddon(x, info, l);
+          for (let j = 0; j < 32 && j < x.nCodes; j++) {
+            if ((present & (1 << j)) === 0) continue;
+            for (let p = x.firstLine[j]; p >= 0; p = x.nextLine[p]) watchPrimary(x, p);
+          }
+          if (presentMore !== null) for (const j of presentMore) for (let p = x.firstLine[j]; p >= 0; p = x.nextLine[p]) watchPrimary(x, p);
+        }
         continue;
       }
       if (type === 2) continue;
       const primaries: string[] = [];
       for (const r of rows) if (aocRowApplies(r, day) && aocPrimaryCounts(r, day) && !primaries.includes(r[1])) primaries.push(r[1]);
       primaries.sort();
-      const severity: FindingSeverity = type === 1 ? "error" : "warning";
-      const origin: FindingOrigin = { id, category: "addon", severity, message: "", source: t.meta.source };
+      const origin: FindingOrigin = type === 1 ? info.error : { ...info.error, severity: "warning" };
       const message = aocMessage(addon, type as 1 | 3, primaries);
       for (let l = x.firstLine[i]; l >= 0; l = x.nextLine[l]) x.findings.push(makeFinding(origin, [l + 1], undefined, aocFix(l + 1, primaries), message));
     }
@@ -1339,37 +1425,41 @@ function runAoc(x: Ctx): void {
  * nothing changes, since a fallen add-on can be another add-on's primary.
  */
 function runAddonFallThrough(x: Ctx): void {
-  const watch = x.addonsWithPrimaries;
-  if (watch.length === 0) return;
+  const n = x.nWatch;
+  if (n === 0) return;
   let anyError = false;
   for (const f of x.findings) if (f.severity === "error" && f.lines.length > 0) anyError = true;
   if (!anyError) return;
   const errorLine = ERROR_LINE.fill(0);
   for (const f of x.findings) if (f.severity === "error") for (const l of f.lines) errorLine[l - 1] = 1;
+  const fallen = x.watchFallen.fill(0, 0, n);
+  const start = x.watchStart;
+  const prim = x.watchPrim;
   let changed = true;
   while (changed) {
     changed = false;
-    for (let w = 0; w < watch.length; w++) {
-      const item = watch[w];
-      if (item.fallen) continue;
+    for (let w = 0; w < n; w++) {
+      if (fallen[w] !== 0) continue;
       let all = true;
-      for (const p of item.primaryLines) if (!errorLine[p]) all = false;
+      for (let k = start[w]; k < start[w + 1]; k++) if (!errorLine[prim[k]]) all = false;
       if (!all) continue;
-      item.fallen = true;
+      fallen[w] = 1;
       changed = true;
-      errorLine[item.line] = 1;
+      const line = x.watchLine[w];
+      errorLine[line] = 1;
       const denied: string[] = [];
-      for (const p of item.primaryLines) if (!denied.includes(x.lines[p].code)) denied.push(x.lines[p].code);
+      const primaryLines: number[] = [];
+      for (let k = start[w]; k < start[w + 1]; k++) {
+        primaryLines.push(prim[k]);
+        const code = x.lines[prim[k]].code;
+        if (!denied.includes(code)) denied.push(code);
+      }
       denied.sort();
-      x.findings.push(
-        makeFinding(item.origin, [item.line + 1], toLineNumbers(item.primaryLines), undefined, aocPrimaryDeniedMessage(item.addon, denied)),
-      );
+      const addon = x.lines[line].code;
+      x.findings.push(makeFinding(x.watchAoc[w].error, [line + 1], toLineNumbers(primaryLines), undefined, aocPrimaryDeniedMessage(addon, denied)));
     }
   }
 }
-
-/** No add-on watched yet (shared, never pushed to: a claim allocates its list on first use). */
-const NO_WATCH: AddonWatch[] = [];
 
 /** Scratch: which lines carry an error finding (claims have at most 50 lines). */
 const ERROR_LINE = new Uint8Array(64);
@@ -1454,7 +1544,12 @@ const X: Ctx = {
   modFlags: new Uint8Array(64),
   modAnatomic: [],
   findings: [],
-  addonsWithPrimaries: [],
+  nWatch: 0,
+  watchAoc: [],
+  watchLine: new Int32Array(64),
+  watchStart: new Int32Array(65),
+  watchPrim: new Int32Array(256),
+  watchFallen: new Uint8Array(64),
 };
 
 /** Grows the per-line scratch arrays for a claim of `n` lines (the claim schema allows 50). */
@@ -1600,7 +1695,7 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.subjectLen = 0;
   x.siteLine = -1;
   x.findings = findings;
-  x.addonsWithPrimaries = NO_WATCH;
+  x.nWatch = 0;
   x.dxWords = fast.dxWords;
   x.modWords = fast.modWords;
   const withRules = x.fastLayer.hasRules;
@@ -1637,7 +1732,6 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   x.lines = [];
   x.group = [];
   x.findings = [];
-  x.addonsWithPrimaries = NO_WATCH;
   sortFindings(findings);
   return { claimId: claim.id, verdict: verdictOf(findings), findings, layer: layer.name };
 }
