@@ -20,7 +20,7 @@
 import type { Claim, ClaimLine, ClaimResult, Finding, FindingCategory, FindingSeverity, LineFacts } from "./types.ts";
 import type { CodeRanges, DxSet, Op, TCond, TRule } from "./table.ts";
 import type { LoadedAoc, LoadedLayer, LoadedTable, AocRow, PtpRow } from "./load.ts";
-import { codeIdOfSlot, ptpMayHave, ptpPairIndex, rulesInRanges } from "./load.ts";
+import { codeIdOfSlot, ptpHasColumn1, ptpMayHave, ptpPairIndex, rulesInRanges } from "./load.ts";
 import { codeSlot, hasAnyModifier, inDxSet, inRanges, normalizeDx, startingWith } from "./codes.ts";
 import { ageOn, dayNumber } from "./dates.ts";
 import {
@@ -1208,7 +1208,7 @@ function runPtp(x: Ctx): void {
     const t = layer.ptp[ti];
     for (let i = 0; i < n; i++) {
       const ia = ids[i];
-      if (ia < 0 || t.mask[ia] < 0) continue;
+      if (ia < 0 || !ptpHasColumn1(t, ia)) continue;
       for (let j = 0; j < n; j++) {
         const ib = ids[j];
         if (j === i || ib < 0 || !ptpMayHave(t, ia, ib)) continue;

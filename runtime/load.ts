@@ -44,10 +44,12 @@ export type AocRow = [1 | 2 | 3, string, number | null, number | null, number | 
  */
 export interface LoadedPtp {
   meta: PtpTable;
-  /** By column-1 id: where its segment starts in `slots`. */
-  start: Int32Array;
-  /** By column-1 id: the segment's capacity - 1, or -1 for none. */
-  mask: Int32Array;
+  /**
+   * By column-1 id a, four words at 4a (one cache line, read together for every probe of a's
+   * pairs): where its segment starts in `slots` (HEAD_START), the segment's capacity - 1 or -1
+   * for none (HEAD_MASK), and its Bloom block (HEAD_BLOOM, HEAD_SHIFT: see `bloom`).
+   */
+  head: Int32Array;
   /** One word per slot: (column-2 id + 1) | (row-set index << keyBits); 0 = empty. */
   slots: Int32Array;
   /** Bits of a slot word that hold the column-2 id + 1 (enough for every code id + 1). */
@@ -73,12 +75,12 @@ export interface LoadedPtp {
   fixedInd: Int8Array;
   /**
    * Per column-1 code, a small blocked Bloom filter of its column-2 ids (see `ptpMayHave`), all
-   * in one array: `bloom` holds the blocks back to back; `bloomAt[2a]` is code a's first word in
-   * it and `bloomAt[2a + 1]` the shift that turns a 32-bit hash into a bit of its block (32 - log2
-   * of the block's bits; the word is that bit / 32). Codes without pairs share the all-zero word 0.
+   * in one array: `bloom` holds the blocks back to back; `head[4a + HEAD_BLOOM]` is code a's
+   * first word in it and `head[4a + HEAD_SHIFT]` the shift that turns a 32-bit hash into a bit of
+   * its block (32 - log2 of the block's bits; the word is that bit / 32). Codes without pairs
+   * share the all-zero word 0.
    */
   bloom: Int32Array;
-  bloomAt: Int32Array;
 }
 
 /** An MUE table ready for lookups: by code id, the limit (-1 = none) and the MAI. */
@@ -94,38 +96,50 @@ export interface LoadedAoc {
   rows: (AocRow[] | undefined)[];
 }
 
-/** Code ids by code slot: keys (slot, -1 = empty) and values, capacity a power of two. */
+/** The four words of a column-1 code in `LoadedPtp.head`. */
+const HEAD_START = 0;
+const HEAD_MASK = 1;
+const HEAD_BLOOM = 2;
+const HEAD_SHIFT = 3;
+
+/**
+ * Code ids by code slot, an open-addressing hash of capacity `mask + 1` (a power of two): entry
+ * i is `kv[2i]`, the slot (-1 = empty), and `kv[2i + 1]`, its id; key and id share a cache line.
+ */
 export interface SlotIds {
-  keys: Int32Array;
-  vals: Int32Array;
+  kv: Int32Array;
   mask: number;
 }
 
 function buildSlotIds(codeIds: ReadonlyMap<string, number>): SlotIds {
   let cap = 16;
   while (cap < codeIds.size * 2) cap *= 2;
-  const keys = new Int32Array(cap).fill(-1);
-  const vals = new Int32Array(cap);
+  const kv = new Int32Array(2 * cap).fill(-1);
   const mask = cap - 1;
   for (const [code, id] of codeIds) {
     const slot = codeSlot(code);
     let i = slotHash(slot, mask);
-    while (keys[i] !== -1) i = (i + 1) & mask;
-    keys[i] = slot;
-    vals[i] = id;
+    while (kv[2 * i] !== -1) i = (i + 1) & mask;
+    kv[2 * i] = slot;
+    kv[2 * i + 1] = id;
   }
-  return { keys, vals, mask };
+  return { kv, mask };
 }
 
 /** The code id of a code slot, or -1 when no edit or index mentions the code. */
 export function codeIdOfSlot(t: SlotIds, slot: number): number {
-  const keys = t.keys;
+  const kv = t.kv;
   const mask = t.mask;
   for (let i = slotHash(slot, mask); ; i = (i + 1) & mask) {
-    const k = keys[i];
-    if (k === slot) return t.vals[i];
+    const k = kv[2 * i];
+    if (k === slot) return kv[2 * i + 1];
     if (k === -1) return -1;
   }
+}
+
+/** Whether column-1 id `a` has any pair in the table. */
+export function ptpHasColumn1(t: LoadedPtp, a: number): boolean {
+  return t.head[4 * a + HEAD_MASK] >= 0;
 }
 
 /**
@@ -139,8 +153,8 @@ export function codeIdOfSlot(t: SlotIds, slot: number): number {
  * branch and a cache miss in the segments.
  */
 export function ptpMayHave(t: LoadedPtp, a: number, b: number): boolean {
-  const at = t.bloomAt;
-  const word = t.bloom[at[2 * a] + ((Math.imul(b, 0x9e3779b1) >>> at[2 * a + 1]) >>> 5)];
+  const head = t.head;
+  const word = t.bloom[head[4 * a + HEAD_BLOOM] + ((Math.imul(b, 0x9e3779b1) >>> head[4 * a + HEAD_SHIFT]) >>> 5)];
   const h = Math.imul(b, 0x85ebca6b);
   const bits = (1 << (h & 31)) | (1 << ((h >>> 5) & 31)) | (1 << ((h >>> 10) & 31));
   return (word & bits) === bits;
@@ -158,9 +172,9 @@ function slotStart(b: number, cap: number): number {
 
 /** The row-set index of the pair (column-1 id, column-2 id), or -1 when there is no such pair. */
 export function ptpPairIndex(t: LoadedPtp, a: number, b: number): number {
-  const m = t.mask[a];
+  const m = t.head[4 * a + HEAD_MASK];
   if (m < 0) return -1;
-  const base = t.start[a];
+  const base = t.head[4 * a + HEAD_START];
   const slots = t.slots;
   const key = b + 1;
   for (let i = slotStart(b, m + 1); ; i = i === m ? 0 : i + 1) {
@@ -203,8 +217,8 @@ function buildPtpMatrix(meta: PtpTable, draft: PtpDraft, nCodes: number): Loaded
   const { a: as, b: bs, rs, n, rows, fixed } = draft;
   const count = new Int32Array(nCodes);
   for (let r = 0; r < n; r++) count[as[r]]++;
-  const start = new Int32Array(nCodes);
-  const mask = new Int32Array(nCodes).fill(-1);
+  const head = new Int32Array(4 * nCodes);
+  for (let a = 0; a < nCodes; a++) head[4 * a + HEAD_MASK] = -1;
   let total = 0;
   for (let a = 0; a < nCodes; a++) {
     if (count[a] === 0) continue;
@@ -213,8 +227,8 @@ function buildPtpMatrix(meta: PtpTable, draft: PtpDraft, nCodes: number): Loaded
     // for a claim's hits to miss on (1M rows: 5.4 MB instead of 22.5 MB as [id, row set] pairs at
     // a load of at most 1/2), and at least one slot stays empty, so every probe ends.
     const cap = count[a] + Math.ceil(count[a] / 3) + 1;
-    start[a] = total;
-    mask[a] = cap - 1;
+    head[4 * a + HEAD_START] = total;
+    head[4 * a + HEAD_MASK] = cap - 1;
     total += cap;
   }
   let keyBits = 1;
@@ -226,8 +240,8 @@ function buildPtpMatrix(meta: PtpTable, draft: PtpDraft, nCodes: number): Loaded
   for (let r = 0; r < n; r++) {
     const a = as[r];
     const b = bs[r];
-    const m = mask[a];
-    const base = start[a];
+    const m = head[4 * a + HEAD_MASK];
+    const base = head[4 * a + HEAD_START];
     let i = slotStart(b, m + 1);
     // INVARIANT: no pair comes twice (object keys in the expanded form; strictly increasing
     // pairs by construction in the packed form).
@@ -244,24 +258,23 @@ function buildPtpMatrix(meta: PtpTable, draft: PtpDraft, nCodes: number): Loaded
   // on workload (c) at 1M rows: 8 bits per partner (half the lines, three times the false
   // positives) and 16 (fewer false positives, more lines) were no faster; a second, one-line
   // filter in front was 15% slower (its unpredictable branch stalls the probes behind it).
-  const bloomAt = new Int32Array(2 * nCodes);
   let words = 1;
   for (let a = 0; a < nCodes; a++) {
     const c = count[a];
     let log = 5;
     while (1 << log < c * 12 && log < 30) log++;
-    bloomAt[2 * a + 1] = 32 - log;
+    head[4 * a + HEAD_SHIFT] = 32 - log;
     if (c === 0) continue;
-    bloomAt[2 * a] = words;
+    head[4 * a + HEAD_BLOOM] = words;
     words += 1 << (log - 5);
   }
   const bloom = new Int32Array(words);
-  const t: LoadedPtp = { meta, start, mask, slots, keyBits, keyMask, rsSentinel, rsWide, rows, fixedInd: Int8Array.from(fixed), bloom, bloomAt };
+  const t: LoadedPtp = { meta, head, slots, keyBits, keyMask, rsSentinel, rsWide, rows, fixedInd: Int8Array.from(fixed), bloom };
   for (let r = 0; r < n; r++) {
     const a = as[r];
     const b = bs[r];
     const h = Math.imul(b, 0x85ebca6b);
-    bloom[bloomAt[2 * a] + ((Math.imul(b, 0x9e3779b1) >>> bloomAt[2 * a + 1]) >>> 5)] |= (1 << (h & 31)) | (1 << ((h >>> 5) & 31)) | (1 << ((h >>> 10) & 31));
+    bloom[head[4 * a + HEAD_BLOOM] + ((Math.imul(b, 0x9e3779b1) >>> head[4 * a + HEAD_SHIFT]) >>> 5)] |= (1 << (h & 31)) | (1 << ((h >>> 5) & 31)) | (1 << ((h >>> 10) & 31));
   }
   return t;
 }
