@@ -1,5 +1,6 @@
 /** The shared finding builders (runtime/findings.ts) and date helpers (runtime/dates.ts). */
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import {
   ANATOMIC_MODIFIERS,
   EM_MODIFIERS,
@@ -139,6 +140,37 @@ describe("order and verdict", () => {
   it("sortFindings drops identical findings only", () => {
     const out = sortFindings([f("a", [1]), f("a", [1]), f("a", [1], "warning"), f("a", [1])]);
     expect(out).toHaveLength(2);
+  });
+
+  it("sortFindings gives the built-in sort's order, deduplicated, whatever the input order and length", () => {
+    // Up to 40 findings: claims' short lists take the insertion sort, longer ones Array.prototype.sort.
+    const finding = fc.record({
+      rule: fc.constantFrom("a", "b", "c"),
+      lines: fc.array(fc.integer({ min: 1, max: 4 }), { maxLength: 2 }),
+      severity: fc.constantFrom<Finding["severity"]>("error", "warning"),
+      message: fc.constantFrom("m", "n"),
+      fix: fc.option(fc.constantFrom(1, 2), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(finding, { maxLength: 40 }), fc.integer(), (spec, seed) => {
+        const make = () =>
+          spec.map((x): Finding => ({ ...f(x.rule, x.lines, x.severity, x.message), ...(x.fix === undefined ? {} : { fix: { op: "set-units", lines: [1], units: x.fix } }) }));
+        const expected = make().sort(compareFindings);
+        const dedup: Finding[] = [];
+        for (const x of expected) if (dedup.length === 0 || JSON.stringify(dedup[dedup.length - 1]) !== JSON.stringify(x)) dedup.push(x);
+        // The same findings in another order (a seeded shuffle) sort to the same list.
+        const shuffled = make();
+        let r = seed;
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          r = (Math.imul(r, 1103515245) + 12345) | 0;
+          const j = (r >>> 8) % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+        }
+        expect(sortFindings(make())).toEqual(dedup);
+        expect(sortFindings(shuffled)).toEqual(dedup);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("verdictOf: deny on any error, review on any warning, else clean", () => {
