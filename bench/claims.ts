@@ -10,6 +10,8 @@
  *   built around a real PTP pair so that the pair hash is hit.
  * - Workload (c): claims over the synthetic PTP tables' codes (`syntheticPtpTsv`).
  */
+import * as fs from "node:fs";
+import * as zlib from "node:zlib";
 import type { Claim, ClaimLine, LineFacts } from "../runtime/types.ts";
 import { seededRandom } from "../review/generate.ts";
 
@@ -258,6 +260,34 @@ export function universeClaims(n: number, seed: number, codes: readonly string[]
     out.push({ id: `U-${i + 1}`, payer: "cms", serviceDate, placeOfService: "11", patient: { sex: "F", birthDate: "1950-01-01" }, diagnoses: [pick(r, dx)], lines });
   }
   return out;
+}
+
+/**
+ * Workload (b)'s claims: `n` claims over every code of the CMS PTP file `file` (gzipped TSV), half
+ * built around one of a seeded sample of 20,000 of its live pairs. Returns the claims and the
+ * file's code count.
+ */
+export function fullPtpClaims(file: string, n: number, seed: number): { claims: Claim[]; codes: number } {
+  const tsv = zlib.gunzipSync(fs.readFileSync(file)).toString("utf8");
+  const codes = new Set<string>();
+  const pairs: [string, string][] = [];
+  const r = rng(seed);
+  let live = 0;
+  for (let i = tsv.indexOf("\n") + 1; i < tsv.length; ) {
+    const nl = tsv.indexOf("\n", i);
+    const line = tsv.slice(i, nl < 0 ? tsv.length : nl);
+    i = nl < 0 ? tsv.length : nl + 1;
+    const f = line.split("\t");
+    if (f.length < 6) continue;
+    codes.add(f[0]!);
+    codes.add(f[1]!);
+    if (f[4] === "*") {
+      live++;
+      if (pairs.length < 20000) pairs.push([f[0]!, f[1]!]);
+      else if (r() < 20000 / live) pairs[Math.floor(r() * 20000)] = [f[0]!, f[1]!];
+    }
+  }
+  return { claims: universeClaims(n, seed + 1, [...codes].sort(), pairs, DERM_DX), codes: codes.size };
 }
 
 /**
