@@ -6,10 +6,9 @@
  * `node --import tsx bench/full-ptp-child.ts <table.json> <ncci-ptp-full.tsv.gz> <claims>`; prints JSON.
  */
 import * as fs from "node:fs";
-import { loadTable, evaluate } from "../runtime/index.ts";
-import { evaluateChecked } from "../runtime/evaluate.ts";
+import { loadTable } from "../runtime/index.ts";
 import { fullPtpClaims } from "./claims.ts";
-import { rate } from "./util.ts";
+import { evalRates } from "./util.ts";
 
 const SEED = 20260601;
 const [tablePath, ptpFile, nArg] = process.argv.slice(2);
@@ -18,11 +17,5 @@ const { claims, codes } = fullPtpClaims(ptpFile!, Number(nArg), SEED + 2);
 const loaded = loadTable(fs.readFileSync(tablePath!, "utf8"));
 if (!loaded.ok) throw new Error(`full PTP table does not load: ${loaded.errors[0]!.message}`);
 const lt = loaded.table;
-let sink = 0;
-const pre = rate(() => {
-  for (let i = 0; i < claims.length; i++) sink += evaluateChecked(lt, claims[i]!).findings.length;
-}, claims.length);
-const val = rate(() => {
-  for (let i = 0; i < claims.length; i++) sink += evaluate(lt, claims[i]!).findings.length;
-}, claims.length);
+const { pre, val, sink } = evalRates(lt, claims);
 process.stdout.write(JSON.stringify({ pre: pre.cpu, val: val.cpu, codes, sink: sink % 7 }) + "\n");

@@ -6,6 +6,9 @@ import * as os from "node:os";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
+import { evaluate, type LoadedTable } from "../runtime/index.ts";
+import { evaluateChecked } from "../runtime/evaluate.ts";
+import type { Claim } from "../runtime/types.ts";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 /** Scratch folder for generated tables, data and NDJSON files (git-ignored). */
@@ -53,6 +56,22 @@ export function rate(fn: () => void, units: number, runs = 7, warmup = 2): { cpu
     wall.push(units / t.wall);
   }
   return { cpu: median(cpu), wall: median(wall), runs: cpu };
+}
+
+/**
+ * The two evaluation rates of a workload, each by `rate`: pre-validated (`evaluateChecked`, the
+ * claims already checked) and validate + evaluate (`evaluate`). `sink` counts the findings, so
+ * the work cannot be optimised away; callers fold it into their output.
+ */
+export function evalRates(lt: LoadedTable, claims: readonly Claim[]): { pre: ReturnType<typeof rate>; val: ReturnType<typeof rate>; sink: number } {
+  let sink = 0;
+  const pre = rate(() => {
+    for (let i = 0; i < claims.length; i++) sink += evaluateChecked(lt, claims[i]!).findings.length;
+  }, claims.length);
+  const val = rate(() => {
+    for (let i = 0; i < claims.length; i++) sink += evaluate(lt, claims[i]!).findings.length;
+  }, claims.length);
+  return { pre, val, sink };
 }
 
 export function machine(): { nproc: number; cpu: string; node: string; loadavg: number[]; memGb: number; date: string } {
