@@ -29,7 +29,6 @@ import { spawnSync } from "node:child_process";
 import { compilePaths, serializeTable } from "../compiler/index.ts";
 import { loadTable, evaluate, type LoadedTable } from "../runtime/index.ts";
 import { evaluateChecked } from "../runtime/evaluate.ts";
-import { checkClaimInto } from "../runtime/validate.ts";
 import type { Claim } from "../runtime/types.ts";
 import { dermClaims, dermClaimsOfLength, syntheticPtpTsv } from "./claims.ts";
 import { evaluateBaseline, loadBaseline } from "./baseline.ts";

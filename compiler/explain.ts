@@ -281,10 +281,6 @@ function pointedDx(env: Env, n: number): { k: number; dx: string }[] {
   return ks.map((k) => ({ k, dx: env.dx[k - 1]! }));
 }
 
-function pointsTo(env: Env, n: number, set: DxSet): boolean {
-  return pointedDx(env, n).some((p) => inDxSet(set, p.dx));
-}
-
 function dxList(items: { k: number; dx: string }[]): string {
   if (items.length === 0) return "no diagnosis";
   return items.map((p) => `${tick(displayDx(p.dx))} (dx ${p.k})`).join(", ");

@@ -13,7 +13,7 @@ import { withoutSpans } from "../grammar/index.ts";
 import type { Action, Cond, FixSpec, Meta, OverrideDecl, Rule, SelectTable } from "../grammar/ast.ts";
 import type { Span } from "../grammar/source.ts";
 import { dayNumber } from "../runtime/dates.ts";
-import type { CodeRanges, Op, TAction, TCond, TFix, TRule } from "../runtime/table.ts";
+import type { CodeRanges, TAction, TCond, TFix, TRule } from "../runtime/table.ts";
 import type { FindingCategory, FindingSeverity } from "../runtime/types.ts";
 import { rangesSize, unionRanges } from "./codes.ts";
 import type { CompileContext, ResolvedMeta, RuleDef } from "./context.ts";

@@ -16,6 +16,7 @@
  * caller evaluates every claim on both tables, so a claim can only ever be a true witness.
  */
 import { codeAtRank, codeRank, isProcedureCode } from "../compiler/codes.ts";
+import { compare } from "../compiler/ops.ts";
 import { displayDx, startingWith } from "../runtime/codes.ts";
 import { dayNumber, formatDay } from "../runtime/dates.ts";
 import type { CodeRanges, DxSet, Op, TCond, TRule } from "../runtime/table.ts";
@@ -110,34 +111,13 @@ function firstCode(ranges: CodeRanges): string | undefined {
   return ranges[0]?.[0];
 }
 
-/** Whether a value satisfies `v op n`. */
-function holds(v: number, op: Op, n: number): boolean {
-  switch (op) {
-    case ">":
-      return v > n;
-    case ">=":
-      return v >= n;
-    case "<":
-      return v < n;
-    case "<=":
-      return v <= n;
-    case "=":
-      return v === n;
-    case "!=":
-      return v !== n;
-    default: {
-      const never: never = op;
-      return never;
-    }
-  }
-}
 
 /** Whole values near `n` that make `v op n` hold (want) or fail (not want), closest first. */
 function intValues(op: Op, n: number, want: boolean, min: number, max: number): number[] {
   const out: number[] = [];
   for (const v of [n, n + 1, n - 1, n + 2, n - 2, Math.floor(n), Math.ceil(n)]) {
     const w = Math.round(v);
-    if (w >= min && w <= max && holds(w, op, n) === want && !out.includes(w)) out.push(w);
+    if (w >= min && w <= max && compare(w, op, n) === want && !out.includes(w)) out.push(w);
   }
   return out;
 }
@@ -147,7 +127,7 @@ function decimalValues(op: Op, n: number, want: boolean): number[] {
   const out: number[] = [];
   for (const v of [n, n + 0.1, n - 0.1, n + 1, n - 1]) {
     const w = Math.round(v * 10) / 10;
-    if (w > 0 && holds(w, op, n) === want && !out.includes(w)) out.push(w);
+    if (w > 0 && compare(w, op, n) === want && !out.includes(w)) out.push(w);
   }
   return out;
 }
@@ -552,10 +532,10 @@ function realize(ctx: GenContext, b: Build, lit: Literal): void {
       const total = [current, a.n, a.n + 1, a.n - 1, a.n + 2, a.n - 2]
         .filter((t) => Number.isInteger(t) && t >= current && t <= 9999)
         .sort((x, y) => x - y)
-        .find((t) => holds(t, a.op, a.n) === lit.pos);
+        .find((t) => compare(t, a.op, a.n) === lit.pos);
       if (total === undefined || total === current) {
         // Nothing to add; a count that must stay at 0 keeps the set's codes off other lines.
-        if (current === 0 && holds(0, a.op, a.n) === lit.pos) b.avoidCodes.push(a.set);
+        if (current === 0 && compare(0, a.op, a.n) === lit.pos) b.avoidCodes.push(a.set);
         return;
       }
       const v = total - current;

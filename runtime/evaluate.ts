@@ -62,8 +62,6 @@ interface Ctx {
   layer: LoadedLayer;
   claim: Claim;
   lines: ClaimLine[];
-  /** Normalized claim diagnoses. */
-  dx: string[];
   payer: string;
   /** The patient's birth date as a day number (null: none), worked out on first use (`birthDayOf`). */
   birthDay: number | null | undefined;
@@ -113,8 +111,8 @@ interface Ctx {
   /** Per claim diagnosis: its normalized form's facts (billable, header, memberships). */
   dxInfo: DxInfo[];
   /**
-   * How many of `dx` and `dxInfo` are this claim's: the two are scratch arrays reused
-   * from claim to claim (filled by index), like `member`, so a claim allocates none of them.
+   * How many of `dxInfo` are this claim's: a scratch array reused from claim to claim (filled
+   * by index), like `member`, so a claim allocates none of it.
    */
   nDx: number;
   /** The current line (line scope, select cases), or -1. */
@@ -138,6 +136,8 @@ interface Ctx {
    * Scratch arrays, so a claim whose add-ons stand (nearly every claim) allocates nothing here.
    */
   nWatch: number;
+  /** Scratch for `runAoc`: the indexes of the group's codes that are primaries of the add-on at hand. */
+  aocPresent: Int32Array;
   watchAoc: AocInfo[];
   watchLine: Int32Array;
   watchStart: Int32Array;
@@ -147,12 +147,9 @@ interface Ctx {
 
 /** An add-on code of an add-on table as a layer evaluates it: worked out on first use (see `aocInfo`). */
 interface AocInfo {
-  /** The edit's rule id (`cms.aoc.17003`), and whether the layer disables it. */
-  id: string;
+  /** Whether the layer disables the edit (by its id, `cms.aoc.17003`, which `error` carries). */
   disabled: boolean;
-  source: string;
-  rows: AocRow[];
-  /** Per row, its primary's code slot (-1: compared by text, as codes outside the procedure shape are). */
+  /** Per row of the add-on, its primary's code slot (-1: compared by text, as codes outside the procedure shape are). */
   primarySlot: Int32Array;
   /** The origin of an error finding of this add-on (the fall-through's, and type 1's). */
   error: FindingOrigin;
@@ -252,8 +249,6 @@ interface SlotInfo {
   lineRulesNoFacts: Int32Array;
   /** Membership of the code in each interned code set. */
   member: Uint8Array;
-  /** Whether the code is an E/M code (99202–99499). */
-  em: boolean;
 }
 
 /** A layer's per-code facts, filled as codes are met. */
@@ -548,7 +543,6 @@ function slotInfo(x: Ctx, code: string, slot: number, id: number): SlotInfo {
   const fl = x.fastLayer;
   let info = id >= 0 ? fl.byId[id] : slot >= 0 ? fl.bySlot.get(slot) : undefined;
   if (info !== undefined) return info;
-  const lt = x.lt;
   const layer = x.layer;
   const ft = x.fast;
   const member = memberOf(ft, slot, code);
@@ -564,7 +558,7 @@ function slotInfo(x: Ctx, code: string, slot: number, id: number): SlotInfo {
   const lineRules: number[] = [];
   for (const r of fl.lineScope) if (member[ft.rules[r].subjectSet] !== 0) lineRules.push(r);
   const noFacts = lineRules.filter((r) => !ft.rules[r].factsOnly);
-  info = { cands: Int32Array.from(cands), lineRules: Int32Array.from(lineRules), lineRulesNoFacts: Int32Array.from(noFacts), member, em: isEmCode(code) };
+  info = { cands: Int32Array.from(cands), lineRules: Int32Array.from(lineRules), lineRulesNoFacts: Int32Array.from(noFacts), member };
   if (id >= 0) fl.byId[id] = info;
   else if (slot >= 0) {
     if (fl.bySlot.size >= SPELLING_CACHE_MAX) fl.bySlot.clear();
@@ -1166,15 +1160,6 @@ function modClassOf(m: string): number {
   return includesStr(EM_MODIFIERS, m) ? MOD_DISTINCT | MOD_EM : MOD_DISTINCT;
 }
 
-function modClass(m: string): number {
-  if (m.length === 2) {
-    const a = m.charCodeAt(0) - 48;
-    const b = m.charCodeAt(1) - 48;
-    if (a >= 0 && a < 43 && b >= 0 && b < 43) return MOD_CLASS[a * 43 + b];
-  }
-  return modClassOf(m);
-}
-
 /**
  * Whether a modifier shows the column-1 and column-2 lines distinct (indicator 1). For an E/M
  * pair only 24/25/57 on the E/M line count. Otherwise any NCCI PTP modifier on either line; when
@@ -1316,10 +1301,7 @@ function aocInfo(x: Ctx, ti: number, t: LoadedAoc, cid: number, rows: AocRow[], 
   if (info === undefined) {
     const id = `${t.meta.idPrefix}.${addon}`;
     info = {
-      id,
       disabled: isDisabled(x.layer, id),
-      source: t.meta.source,
-      rows,
       primarySlot: Int32Array.from(rows, (r) => codeSlot(r[1])),
       error: { id, category: "addon", severity: "error", message: "", source: t.meta.source },
     };
@@ -1381,10 +1363,9 @@ function runAoc(x: Ctx): void {
       const info = aocInfo(x, ti, t, cid, rows, addon);
       if (info.disabled) continue;
       let type = 0;
-      // The primaries on the claim: their code indexes, as a bit set when they fit in 32 (they
-      // nearly always do), else a list.
-      let present = 0;
-      let presentMore: number[] | null = null;
+      // The group's codes that are primaries of this add-on: their indexes, once each.
+      const present = x.aocPresent;
+      let nPresent = 0;
       for (let k = 0; k < rows.length; k++) {
         const r = rows[k];
         if (!aocRowApplies(r, day)) continue;
@@ -1392,19 +1373,15 @@ function runAoc(x: Ctx): void {
         if (!aocPrimaryCounts(r, day)) continue;
         const j = codeIndexBySlot(x, info.primarySlot[k], r[1]);
         if (j < 0 || j === i) continue;
-        if (j < 32) present |= 1 << j;
-        else if (presentMore === null) presentMore = [j];
-        else if (!presentMore.includes(j)) presentMore.push(j);
+        let seen = false;
+        for (let q = 0; q < nPresent; q++) if (present[q] === j) seen = true;
+        if (!seen) present[nPresent++] = j;
       }
       if (type === 0) continue;
-      if (present !== 0 || presentMore !== null) {
+      if (nPresent > 0) {
         for (let l = x.firstLine[i]; l >= 0; l = x.nextLine[l]) {
           watchAddon(x, info, l);
-          for (let j = 0; j < 32 && j < x.nCodes; j++) {
-            if ((present & (1 << j)) === 0) continue;
-            for (let p = x.firstLine[j]; p >= 0; p = x.nextLine[p]) watchPrimary(x, p);
-          }
-          if (presentMore !== null) for (const j of presentMore) for (let p = x.firstLine[j]; p >= 0; p = x.nextLine[p]) watchPrimary(x, p);
+          for (let q = 0; q < nPresent; q++) for (let p = x.firstLine[present[q]]; p >= 0; p = x.nextLine[p]) watchPrimary(x, p);
         }
         continue;
       }
@@ -1473,8 +1450,8 @@ function runIcd(x: Ctx): void {
   const lt = x.lt;
   if (lt.billable.size === 0) return; // the table carries no ICD-10-CM list
   for (let k = 0; k < x.nDx; k++) {
-    const d = x.dx[k];
     const info = x.dxInfo[k];
+    const d = info.norm;
     if (info.billable) continue;
     const header = info.header;
     const lines: number[] = [];
@@ -1511,7 +1488,6 @@ const X: Ctx = {
   layer: null as unknown as LoadedLayer,
   claim: null as unknown as Claim,
   lines: [],
-  dx: [],
   payer: "",
   birthDay: null,
   group: [],
@@ -1545,6 +1521,7 @@ const X: Ctx = {
   modAnatomic: [],
   findings: [],
   nWatch: 0,
+  aocPresent: new Int32Array(64),
   watchAoc: [],
   watchLine: new Int32Array(64),
   watchStart: new Int32Array(65),
@@ -1564,6 +1541,7 @@ function ensureCapacity(x: Ctx, n: number): void {
   x.nextLine = new Int32Array(cap);
   x.lineCode = new Int32Array(cap);
   x.modFlags = new Uint8Array(cap);
+  x.aocPresent = new Int32Array(cap);
 }
 
 /** Evaluates one date-of-service group: rules, then PTP, MUE and add-on edits. */
@@ -1602,9 +1580,9 @@ function runGroup(x: Ctx, group: number[], dayOfService: number): void {
     if (withRules) {
       const info = slotInfo(x, codes[j], slot, id);
       x.codeInfo[j] = info;
-      x.codeEm[j] = info.em ? 1 : 0;
       for (let l = firstLine[j]; l >= 0; l = nextLine[l]) x.member[l] = info.member;
-    } else x.codeEm[j] = emOf(x.fast, codes[j], id);
+    }
+    x.codeEm[j] = emOf(x.fast, codes[j], id);
   }
   x.nCodes = nCodes;
   x.group = group;
@@ -1627,24 +1605,11 @@ function emByCodeId(lt: LoadedTable): Uint8Array {
   return em;
 }
 
-/** The lines of the group's code `j`, 0-based, in claim order. */
-function linesOfCode(x: Ctx, j: number): number[] {
-  const out: number[] = [];
-  for (let l = x.firstLine[j]; l >= 0; l = x.nextLine[l]) out.push(l);
-  return out;
-}
-
 /** The lines of the group's code `j` as sorted 1-based line numbers. */
 function lineNumbersOfCode(x: Ctx, j: number): number[] {
   const out: number[] = [];
   for (let l = x.firstLine[j]; l >= 0; l = x.nextLine[l]) out.push(l + 1);
   return out;
-}
-
-/** The index of `code` among the group's distinct codes, or -1. */
-function codeIndex(x: Ctx, code: string): number {
-  for (let j = 0; j < x.nCodes; j++) if (x.codes[j] === code) return j;
-  return -1;
 }
 
 /**
@@ -1675,7 +1640,6 @@ export function evaluateChecked(lt: LoadedTable, claim: Claim): ClaimResult {
   const diagnoses = claim.diagnoses;
   for (let i = 0; i < diagnoses.length; i++) {
     const info = dxInfoOf(lt, fast, diagnoses[i]);
-    x.dx[i] = info.norm;
     x.dxInfo[i] = info;
   }
   x.nDx = diagnoses.length;

@@ -14,7 +14,8 @@
  *   `0`–`9`, `A`–`U` the last digit. Most pairs take 3 or 4 characters.
  *
  * The expanded form (`pairs` as `{column1: {column2: rows}}`) stays valid input for
- * `loadTable` (hand-written tables, tests); tools read it through `ptpPairsOf`.
+ * `loadTable` (hand-written tables, tests); tools that want it from a packed table call
+ * `expandPairs`.
  */
 import type { PtpTable } from "./table.ts";
 

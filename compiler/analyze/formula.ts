@@ -17,7 +17,6 @@ import type { RankSet } from "./ranks.ts";
 import { containsCode, isEmpty, union } from "./ranks.ts";
 import type { DxRegistry } from "./dx.ts";
 import { compare } from "../ops.ts";
-export { compare };
 
 /** Which lines a quantifier or count does not see. */
 export interface View {

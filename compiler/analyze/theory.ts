@@ -17,7 +17,8 @@
 import type { Op } from "../../runtime/table.ts";
 import { ageOn, civilFromDays, daysFromCivil, daysInMonth } from "../../runtime/dates.ts";
 import type { DxRegistry } from "./dx.ts";
-import { compare, type Model, type ModelLine, type NumericFact } from "./formula.ts";
+import type { Model, ModelLine, NumericFact } from "./formula.ts";
+import { compare } from "../ops.ts";
 import type { CodePicker, RankSet } from "./ranks.ts";
 import { ALL_CODES, containsCode, intersect, isEmpty, subtract } from "./ranks.ts";
 
