@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { createBatchEvaluator, loadTable, evaluateJsonText, withDuplicateIdWarning, type EvalResult, type LoadedTable } from "../../runtime/index.ts";
 import { parse } from "../args.ts";
-import { ExitCode, type Io } from "../io.ts";
+import { ExitCode, encodeUtf8, writeBytes, type Io } from "../io.ts";
 import { renderResult } from "../render-result.ts";
 import { NEVER_STOPS, stopOutcome, untilStopped } from "../signals.ts";
 import {
@@ -435,8 +435,9 @@ interface FileChunk {
 /** What a worker sends back for a chunk: the output, record boundaries in it, claim ids. */
 interface ChunkReply {
   seq: number;
-  out: string;
-  /** Start of each record's output in `out` (one more entry: the end). */
+  /** The chunk's output as UTF-8, its buffer transferred, not copied (`encodeUtf8`). */
+  out: Uint8Array;
+  /** Start of each record's output in `out`, in bytes (one more entry: the end). */
   offsets: number[];
   /** Per record: [input line number, claim id or null for an invalid record]. */
   lines: number[];
@@ -482,21 +483,21 @@ async function evaluateFileInWorkers(
     }
     if (dupes !== null) {
       // Rebuild the chunk's output with the duplicates re-evaluated (rare).
-      const parts: string[] = [];
+      const parts: Uint8Array[] = [];
       let from = 0;
       const text = readRange(fd, chunks.get(r.seq)!);
       for (const k of dupes) {
-        parts.push(out.slice(from, r.offsets[k]));
+        parts.push(out.subarray(from, r.offsets[k]));
         const lineNo = r.lines[k]!;
         const again = renderDuplicate(table, text.get(lineNo)!, lineNo, json);
         if (again.bad) bad = true;
-        parts.push(again.out);
+        parts.push(encodeUtf8(again.out));
         from = r.offsets[k + 1]!;
       }
-      parts.push(out.slice(from));
-      out = parts.join("");
+      parts.push(out.subarray(from));
+      out = Buffer.concat(parts);
     }
-    io.stdout(out);
+    writeBytes(io, out);
     chunks.delete(r.seq);
     await io.flush();
   });
@@ -589,7 +590,8 @@ export function evalWorkerMain(): void {
   const port = parentPort;
   port.on("message", (m: WorkerBatch | FileChunk) => {
     if ("file" in m) {
-      port.postMessage(evaluateChunk(table, m, data.json));
+      const reply = evaluateChunk(table, m, data.json);
+      port.postMessage(reply, [reply.out.buffer as ArrayBuffer]);
       return;
     }
     const out: string[] = [];
@@ -640,5 +642,16 @@ function evaluateChunk(table: LoadedTable, m: FileChunk, json: boolean): ChunkRe
     ids.push(res.verdict === "invalid" ? null : res.claimId);
   }
   offsets.push(len);
-  return { seq: m.seq, out: parts.join(""), offsets, lines: lineNos, ids, bad };
+  const text = parts.join("");
+  const out = encodeUtf8(text);
+  if (out.length !== text.length) {
+    // Some output is not ASCII: the records' byte offsets differ from their string offsets.
+    let at = 0;
+    for (let k = 0; k < parts.length; k++) {
+      offsets[k] = at;
+      at += Buffer.byteLength(parts[k]!, "utf8");
+    }
+    offsets[parts.length] = at;
+  }
+  return { seq: m.seq, out, offsets, lines: lineNos, ids, bad };
 }

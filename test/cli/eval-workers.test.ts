@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../support/cli.ts";
+import { runChild } from "../hostile/support.ts";
 import { dermClaims } from "../../bench/claims.ts";
 
 let dir: string;
@@ -51,6 +52,29 @@ describe("eval --workers", () => {
     expect(two.code).toBe(one.code);
     expect(two.stdout).toBe(one.stdout);
     expect(one.stdout).toContain("LAST: CLEAN");
+  }, 120_000);
+
+  it("keeps records with non-ASCII text whole, duplicates too, through the injected Io and a real process", async () => {
+    // Ids with characters of 2, 3 and 4 UTF-8 bytes shift every later record's byte offset
+    // from its string offset; a repeated one is spliced back in by those offsets.
+    const claims = dermClaims(3000, 77).map((c, i) => (i % 97 === 5 ? { ...c, id: `Ñ-${i}-€-😀` } : c));
+    claims[2500]!.id = claims[5]!.id;
+    claims[2600]!.id = claims[102]!.id;
+    const file = path.join(dir, "unicode.ndjson");
+    fs.writeFileSync(file, claims.map((c) => JSON.stringify(c)).join("\n") + "\n");
+    const one = await runCli(["eval", "--table", table, "--json", file]);
+    const two = await runCli(["eval", "--table", table, "--json", "--workers", "2", file]);
+    expect(two.stdout).toBe(one.stdout);
+    const out = one.stdout.trim().split("\n").map((l) => JSON.parse(l) as { claimId: string; findings: { rule: string }[] });
+    expect(out).toHaveLength(3000);
+    expect(out[2500]!.claimId).toBe("Ñ-5-€-😀");
+    expect(out[2500]!.findings.map((f) => f.rule)).toContain("dermrules.batch.duplicate-id");
+    expect(out[2600]!.findings.map((f) => f.rule)).toContain("dermrules.batch.duplicate-id");
+    // A real process writes the workers' output as bytes (cli/io.ts `stdoutBytes`).
+    const child = await runChild(["eval", "--table", table, "--json", "--workers", "2", file]);
+    expect(child.stderr).toBe("");
+    expect(child.code).toBe(one.code);
+    expect(child.stdout).toBe(one.stdout);
   }, 120_000);
 
   it("rejects a bad --workers value as usage", async () => {
