@@ -12,6 +12,9 @@
  *    outside; modifiers in and out of each set; diagnoses in and out; dates at the edges of
  *    each effective window; ages, facts and sites at each threshold);
  * 3. random claims drawn from the same values.
+ * Seeds are built so that the rule can fire on them: the codes and diagnoses the condition asks
+ * for are taken outside what the action requires or forbids where the sets allow, and several
+ * comparisons of one number in a term get one value that meets them all.
  * Every claim is valid (the runtime would accept it). Nothing here decides what changed: the
  * caller evaluates every claim on both tables, so a claim can only ever be a true witness.
  */
@@ -134,11 +137,6 @@ function decimalValues(op: Op, n: number, want: boolean): number[] {
 
 // ---------------------------------------------------------------------------- diagnoses
 
-/** The first billable code that starts with a prefix, or undefined. */
-function billableWith(ctx: GenContext, prefix: string): string | undefined {
-  return startingWith(ctx.billable, prefix, 1)[0];
-}
-
 function inDx(set: DxSet, dx: string): boolean {
   return set.codes.includes(dx) || set.prefixes.some((p) => dx.startsWith(p));
 }
@@ -147,16 +145,32 @@ function usable(ctx: GenContext, dx: string): boolean {
   return ctx.billable.length === 0 || ctx.billableSet.has(dx);
 }
 
-/** Up to `max` diagnoses in the set (display form), billable where the table has a list. */
-function dxMembers(ctx: GenContext, set: DxSet, max = 3): string[] {
+/**
+ * Up to `max` diagnoses in the set (display form), billable where the table has a list. A set
+ * with no billable member (a rule written with a header such as `C44.31`, or a retired code)
+ * gives its codes as written: the runtime accepts such a claim (with the same ICD finding on
+ * both sides), and the rule can only ever match on them, so without them its change would not
+ * show.
+ */
+function dxMembers(ctx: GenContext, set: DxSet, max = 3, spare?: DxSet): string[] {
   const out: string[] = [];
-  for (const c of set.codes) if (out.length < max && usable(ctx, c)) out.push(displayDx(c));
-  for (const p of set.prefixes) {
-    if (out.length >= max) break;
-    const b = ctx.billable.length ? billableWith(ctx, p) : p.length >= 3 ? p : undefined;
-    if (b !== undefined) out.push(displayDx(b));
+  const take = (d: string) => {
+    if (out.length < max && !out.includes(d)) out.push(d);
+  };
+  const billable = [
+    ...set.codes.filter((c) => usable(ctx, c)),
+    ...set.prefixes.flatMap((p) => (ctx.billable.length ? startingWith(ctx.billable, p, spare ? 4 : 1) : p.length >= 3 ? [p] : [])),
+  ];
+  const written = [...set.codes, ...set.prefixes.filter((p) => p.length >= 3)];
+  if (spare) {
+    // Members outside `spare` first, billable or not: a `require dx` rule whose condition
+    // asks for a diagnosis of its own required set is met by it, so only another one fires it.
+    for (const d of billable) if (!inDx(spare, d)) take(d);
+    for (const d of written) if (!inDx(spare, d)) take(d);
   }
-  return out;
+  for (const d of billable) take(d);
+  if (out.length === 0) for (const d of written) take(d);
+  return out.map(displayDx);
 }
 
 const nonMemberMemo = new WeakMap<DxSet, string | null>();
@@ -301,7 +315,11 @@ function falsifyOne(term: Literal[], lits: readonly Literal[]): Literal | undefi
   for (const l of candidates) {
     const already = fixed.get(key(l));
     if (already === l.pos) continue; // the term needs what the claim already has: try another literal
-    return { atom: l.atom, pos: !l.pos };
+    const neg = { atom: l.atom, pos: !l.pos };
+    // Nor a number no value of which meets `lits` too (`lesionCount != 2` against `lesionCount = 2`).
+    const n = numberOf(l.atom);
+    if (n !== undefined && !jointly([neg, ...lits.filter((o) => numberOf(o.atom) === n)])) continue;
+    return neg;
   }
   return undefined;
 }
@@ -488,19 +506,117 @@ interface Build {
   cur: number;
   /** Code sets no other line may carry (negated `has`), dx sets the claim must avoid. */
   avoidCodes: CodeRanges[];
+  /** The negated `has` atoms, for a line the action needs that one of them rules out. */
+  ruledOut: Extract<TCond, { k: "has" }>[];
+  /**
+   * Codes the lines the condition asks for should not have when another code of their set will
+   * do: a `require` rule's required codes (one such line meets the requirement, so a seed built
+   * on it could never fire and the change of the condition behind it would not show).
+   */
+  spare: CodeRanges;
+  /** The same for diagnoses: a `require dx` rule's required set. */
+  spareDx?: DxSet;
+  /** The literals the claim is built for (for a number several of them compare). */
+  lits: Literal[];
 }
 
 function inRanges(ranges: CodeRanges, code: string): boolean {
   return ranges.some(([lo, hi]) => lo <= code && code <= hi);
 }
 
-function pickCode(b: Build, set: CodeRanges): string | undefined {
-  const candidates = boundaryCodes(set).filter((c) => inRanges(set, c));
-  return candidates.find((c) => !b.avoidCodes.some((r) => inRanges(r, c))) ?? firstCode(set);
+/**
+ * A code of the set for a new line (other than `not`): clear of `avoidCodes`, and of `spare`
+ * where the set allows.
+ */
+function pickCode(b: Build, set: CodeRanges, not?: string): string | undefined {
+  const inSet = boundaryCodes(set).filter((c) => c !== not && inRanges(set, c));
+  const clear = inSet.filter((c) => !b.avoidCodes.some((r) => inRanges(r, c)));
+  return clear.find((c) => !inRanges(b.spare, c)) ?? clear[0] ?? (not === undefined ? firstCode(set) : inSet[0]);
 }
 
-/** Makes one literal true on the claim under construction (best effort: evaluation decides). */
-function realize(ctx: GenContext, b: Build, lit: Literal): void {
+/** The number an atom compares (`units`, `age`, `dos`, a fact), or undefined. */
+function numberOf(a: TCond): string | undefined {
+  return a.k === "units" || a.k === "age" || a.k === "dos" ? a.k : a.k === "fact" ? `fact ${a.name}` : undefined;
+}
+
+/** The comparison a numeric atom makes. */
+function comparison(a: TCond): [Op, number] | undefined {
+  return a.k === "dos" ? [a.op, a.day] : a.k === "units" || a.k === "age" || a.k === "fact" ? [a.op, a.n] : undefined;
+}
+
+/** Whether one value meets all these literals on one number (whole values, or tenths for a length in cm). */
+function jointly(lits: readonly Literal[]): boolean {
+  const step = lits[0] && numberOf(lits[0].atom)?.endsWith("Cm") ? 0.1 : 1;
+  const values = lits.flatMap((l) => [-2, -1, 0, 1, 2].map((d) => Math.round((comparison(l.atom)![1] + d * step) * 10) / 10));
+  return values.some((v) =>
+    lits.every((l) => {
+      const [op, n] = comparison(l.atom)!;
+      return compare(v, op, n) === l.pos;
+    }),
+  );
+}
+
+/**
+ * Values for the number a literal compares, near its threshold, that make it hold as wanted:
+ * first those that meet the claim's other literals on the same number too (`units != 2 and
+ * units <= 2` takes 1, where each alone would take 3, then 2), else its own.
+ */
+function numberFor(b: Build, lit: Literal, values: (op: Op, n: number, want: boolean) => number[]): number[] {
+  const key = numberOf(lit.atom);
+  const [op, n] = comparison(lit.atom)!;
+  const own = values(op, n, lit.pos);
+  const peers = b.lits.filter((o) => o !== lit && numberOf(o.atom) === key);
+  if (peers.length === 0) return own;
+  const meets = (v: number) =>
+    peers.every((p) => {
+      const [o, m] = comparison(p.atom)!;
+      return compare(v, o, m) === p.pos;
+    });
+  const all = [...own, ...peers.flatMap((p) => values(...comparison(p.atom)!, p.pos))];
+  const both = all.filter((v) => compare(v, op, n) === lit.pos && meets(v));
+  return both.length ? both : own;
+}
+
+/**
+ * Adds a line the action needs (a required or forbidden code, the lines of `on` or of a limit),
+ * with a code of the set clear of the negated `has` atoms where the set allows (one `prefer`
+ * accepts first).
+ * Where one of them still matches the code, the line misses that atom's qualifier (`miss`), so
+ * that the condition the seed was built for still holds. Returns the line's number (0: none).
+ */
+function addActionLine(ctx: GenContext, b: Build, set: CodeRanges, prefer: (code: string) => boolean = () => true): number {
+  const candidates = boundaryCodes(set).filter((c) => inRanges(set, c));
+  const clear = candidates.filter((c) => !b.avoidCodes.some((r) => inRanges(r, c)));
+  const code = clear.find(prefer) ?? clear[0] ?? candidates.find(prefer) ?? firstCode(set);
+  if (code === undefined) return 0;
+  const n = addLine(b.c, code);
+  for (const a of b.ruledOut) if (inRanges(a.set, code)) miss(ctx, b.c, n, a);
+  return n;
+}
+
+/**
+ * Makes line `n` (of a code in the atom's set) miss one of the atom's qualifiers, next to its
+ * threshold: units on the other side of it, a modifier of `without modifier`, a diagnosis in
+ * `without dx` or outside `with dx`; with `with modifier`, the line already carries none.
+ * False when the atom has no qualifier, so that every line of its set matches it.
+ */
+function miss(ctx: GenContext, c: Claim, n: number, a: Extract<TCond, { k: "has" }>): boolean {
+  const l = c.lines[n - 1]!;
+  const units = a.units ? intValues(a.units[0], a.units[1], false, 1, 9999)[0] : undefined;
+  const other = a.dx ? dxOutside(ctx, a.dx) : a.noDx ? dxMembers(ctx, a.noDx, 1)[0] : undefined;
+  if (units !== undefined) l.units = units;
+  else if (a.noMod?.[0]) addModifier(l, a.noMod[0]);
+  else if (other) pointLine(c, n, other);
+  else return a.mod !== undefined;
+  return true;
+}
+
+/**
+ * Makes one literal true on the claim under construction (best effort: evaluation decides).
+ * `near`: the literal is one of the term's own (not one that makes another term fail), to be
+ * realized next to its threshold.
+ */
+function realize(ctx: GenContext, b: Build, lit: Literal, near = false): void {
   const a = lit.atom;
   const c = b.c;
   const cur = b.cur > 0 ? c.lines[b.cur - 1] : undefined;
@@ -508,6 +624,13 @@ function realize(ctx: GenContext, b: Build, lit: Literal): void {
     case "has": {
       if (!lit.pos) {
         b.avoidCodes.push(a.set);
+        b.ruledOut.push(a);
+        // The term's own `not 17004 units = 2`: a line of the set that just misses the
+        // qualifier, so that a neighbour (units 2) or a changed threshold crosses it.
+        if (near && (a.units || a.mod || a.noMod || a.dx || a.noDx)) {
+          const code = boundaryCodes(a.set).find((x) => inRanges(a.set, x) && !inRanges(b.spare, x)) ?? firstCode(a.set);
+          if (code !== undefined && c.lines.length < 50 && !miss(ctx, c, addLine(c, code), a)) c.lines.pop();
+        }
         return;
       }
       const code = pickCode(b, a.set);
@@ -516,7 +639,7 @@ function realize(ctx: GenContext, b: Build, lit: Literal): void {
       const l = c.lines[n - 1]!;
       if (a.mod?.[0]) addModifier(l, a.mod[0]);
       if (a.dx) {
-        const d = dxMembers(ctx, a.dx, 1)[0];
+        const d = dxMembers(ctx, a.dx, 1, b.spareDx)[0];
         if (d) pointLine(c, n, d);
       }
       if (a.noDx) {
@@ -527,11 +650,15 @@ function realize(ctx: GenContext, b: Build, lit: Literal): void {
     }
     case "count": {
       // Lines already on the claim count too (the current line, earlier literals): only the
-      // difference is added, so that the total is exactly the value wanted.
+      // difference is added, so that the total is exactly the value wanted. A literal of the
+      // term being built takes the total nearest the threshold (`count < 3`: 2, `count != 4`:
+      // 3), so that one unit more or less on its line crosses it and a changed threshold shows
+      // in a neighbour (a total of 0 would leave no line to vary); a literal that only makes
+      // another term fail takes the smallest total that does.
       const current = c.lines.reduce((n, l) => n + (inRanges(a.set, l.code) ? l.units : 0), 0);
       const total = [current, a.n, a.n + 1, a.n - 1, a.n + 2, a.n - 2]
         .filter((t) => Number.isInteger(t) && t >= current && t <= 9999)
-        .sort((x, y) => x - y)
+        .sort((x, y) => (near ? Math.abs(x - a.n) - Math.abs(y - a.n) || x - y : x - y))
         .find((t) => compare(t, a.op, a.n) === lit.pos);
       if (total === undefined || total === current) {
         // Nothing to add; a count that must stay at 0 keeps the set's codes off other lines.
@@ -541,7 +668,7 @@ function realize(ctx: GenContext, b: Build, lit: Literal): void {
       const v = total - current;
       const code = pickCode(b, a.set);
       if (code === undefined) return;
-      const second = b.spread && v >= 2 ? boundaryCodes(a.set).find((x) => x !== code && inRanges(a.set, x)) : undefined;
+      const second = b.spread && v >= 2 ? pickCode(b, a.set, code) : undefined;
       if (second !== undefined) {
         addLine(c, code, 1);
         addLine(c, second, v - 1);
@@ -550,12 +677,12 @@ function realize(ctx: GenContext, b: Build, lit: Literal): void {
     }
     case "dx": {
       if (a.scope === "line" && b.cur > 0) {
-        const d = lit.pos ? dxMembers(ctx, a.set, 1)[0] : dxOutside(ctx, a.set);
+        const d = lit.pos ? dxMembers(ctx, a.set, 1, b.spareDx)[0] : dxOutside(ctx, a.set);
         if (d) pointLine(c, b.cur, d);
         return;
       }
       if (lit.pos) {
-        const d = dxMembers(ctx, a.set, 1)[0];
+        const d = dxMembers(ctx, a.set, 1, b.spareDx)[0];
         if (d) dxPointer(c, d);
       }
       return;
@@ -564,12 +691,12 @@ function realize(ctx: GenContext, b: Build, lit: Literal): void {
       if (cur && lit.pos && a.set[0]) addModifier(cur, a.set[0]);
       return;
     case "units": {
-      const v = intValues(a.op, a.n, lit.pos, 1, 9999)[0];
+      const v = numberFor(b, lit, (op, n, want) => intValues(op, n, want, 1, 9999))[0];
       if (cur && v !== undefined) cur.units = v;
       return;
     }
     case "age": {
-      const v = intValues(a.op, a.n, lit.pos, 0, 120)[0];
+      const v = numberFor(b, lit, (op, n, want) => intValues(op, n, want, 0, 120))[0];
       const bd = v === undefined ? undefined : birthDateFor(dayNumber(c.serviceDate!)!, v);
       if (bd) c.patient = { ...(c.patient ?? {}), birthDate: bd };
       return;
@@ -587,13 +714,13 @@ function realize(ctx: GenContext, b: Build, lit: Literal): void {
     case "payer":
       return;
     case "dos": {
-      const days = intValues(a.op, a.day, lit.pos, 0, 200000);
+      const days = numberFor(b, lit, (op, n, want) => intValues(op, n, want, 0, 200000));
       if (days[0] !== undefined) c.serviceDate = formatDay(days[0]);
       return;
     }
     case "fact": {
       if (!cur) return;
-      const vals = a.name === "lesionCount" ? intValues(a.op, a.n, lit.pos, 1, 9999) : decimalValues(a.op, a.n, lit.pos);
+      const vals = numberFor(b, lit, (op, n, want) => (a.name === "lesionCount" ? intValues(op, n, want, 1, 9999) : decimalValues(op, n, want)));
       if (vals[0] !== undefined) setFact(cur, a.name, vals[0]);
       return;
     }
@@ -626,16 +753,15 @@ function ruleSeeds(ctx: GenContext, r: TRule, layer: string): Claim[] {
   /**
    * A claim that makes `term` (and, for a select table, one term of a case) hold. `exclusive`:
    * the other ways the condition could hold are made to fail too (one literal of each), and for
-   * a select table the earlier cases as well, so that this term alone decides: a change to it
-   * then shows.
+   * a select table the cases in `earlier` as well, so that this term alone decides: a change to
+   * it then shows.
    */
   const build = (term: Literal[], selectCase?: { when: TCond; code: string }, code?: string, caseTerm?: Literal[], earlier: TCond[] = []): Build => {
-    const b: Build = { spread, c: newClaim(day, layer, ctx), cur: 0, avoidCodes: [] };
-    if (r.scope === "line") {
-      const sc = code ?? pickCode(b, subject);
-      if (sc !== undefined) b.cur = addLine(b.c, sc);
-    }
+    const b: Build = { spread, c: newClaim(day, layer, ctx), cur: 0, avoidCodes: [], ruledOut: [], spare: r.action.k === "require-codes" ? r.action.set : [], lits: [] };
+    if (r.action.k === "require-dx") b.spareDx = r.action.set;
     const lits: Literal[] = [...term, ...(selectCase ? (caseTerm ?? dnf(selectCase.when, true)[0] ?? []) : [])];
+    const own = lits.length;
+    b.lits = lits;
     if (exclusive) {
       const others = [
         ...terms.filter((t) => t !== term),
@@ -647,9 +773,21 @@ function ruleSeeds(ctx: GenContext, r: TRule, layer: string): Claim[] {
         if (f) lits.push(f);
       }
     }
-    // Counts last: they add only the units the other literals' lines do not already give.
-    for (const lit of lits) if (lit.atom.k !== "count") realize(ctx, b, lit);
-    for (const lit of lits) if (lit.atom.k === "count") realize(ctx, b, lit);
+    // Negated code atoms first: they rule codes out before the current line and the other
+    // literals pick theirs (`17000-17004 and not 17000` takes 17004). Counts last: they add
+    // only the units the other literals' lines do not already give.
+    const avoids = (lit: Literal) => lit.atom.k === "has" && !lit.pos;
+    lits.forEach((lit, i) => {
+      if (avoids(lit)) realize(ctx, b, lit, i < own);
+    });
+    if (r.scope === "line") {
+      const sc = code ?? pickCode(b, subject);
+      if (sc !== undefined) b.cur = addLine(b.c, sc);
+    }
+    for (const lit of lits) if (lit.atom.k !== "count" && !avoids(lit)) realize(ctx, b, lit);
+    lits.forEach((lit, i) => {
+      if (lit.atom.k === "count") realize(ctx, b, lit, i < own);
+    });
     return b;
   };
   // Each term as it comes, alone (exclusive), and with its counts spread over two codes.
@@ -662,14 +800,21 @@ function ruleSeeds(ctx: GenContext, r: TRule, layer: string): Claim[] {
     spread = spreadIt;
     exclusive = alone;
     const a = r.action;
+    // Codes outside the term's own code atoms (`has`, `count`), for the lines the action adds.
+    const matched = term.flatMap((l) => (l.pos && (l.atom.k === "has" || l.atom.k === "count") ? [l.atom.set] : []));
+    const unmatched = (code: string) => !matched.some((s) => inRanges(s, code));
     switch (a.k) {
       case "select": {
         const subjectCodes = boundaryCodes(subject).filter((c) => inRanges(subject, c));
         a.cases.forEach((k, i) => {
           const other = subjectCodes.find((c) => c !== k.code);
           const earlier = a.cases.slice(0, i).map((e) => e.when);
+          // On a line of another code, the later cases fail too: where this case stops holding
+          // (a changed threshold), no case then gives a code, instead of a later case giving
+          // the same one and hiding the change.
+          const others = [...earlier, ...a.cases.slice(i + 1).map((e) => e.when)];
           for (const caseTerm of dnf(k.when, true).slice(0, 4)) {
-            for (const code of [k.code, other].filter((x): x is string => x !== undefined && inRanges(subject, x))) out.push(build(term, k, code, caseTerm, earlier).c);
+            for (const code of [k.code, other].filter((x): x is string => x !== undefined && inRanges(subject, x))) out.push(build(term, k, code, caseTerm, code === k.code ? earlier : others).c);
           }
         });
         break;
@@ -677,16 +822,16 @@ function ruleSeeds(ctx: GenContext, r: TRule, layer: string): Claim[] {
       case "require-codes": {
         out.push(build(term).c);
         const b = build(term);
-        const code = firstCode(a.set);
-        if (code) addLine(b.c, code);
+        addActionLine(ctx, b, a.set);
         out.push(b.c);
         break;
       }
       case "forbid-codes": {
         out.push(build(term).c);
         const b = build(term);
-        const code = boundaryCodes(a.set).find((c) => inRanges(a.set, c));
-        if (code) addLine(b.c, code);
+        // A forbidden line that the condition's code atoms match is a subject line, which the
+        // rule does not flag: a forbidden code outside their sets makes the seed fire.
+        addActionLine(ctx, b, a.set, unmatched);
         out.push(b.c);
         break;
       }
@@ -696,11 +841,19 @@ function ruleSeeds(ctx: GenContext, r: TRule, layer: string): Claim[] {
           const b = build(term);
           let targets = b.cur > 0 ? [b.cur] : [];
           if (a.on) {
+            // A line of `on` outside the term's code atoms, so that it adds nothing to a count.
             const have = b.c.lines.map((l, i) => (inRanges(a.on!, l.code) ? i + 1 : 0)).filter((n) => n > 0);
-            const code = firstCode(a.on);
-            targets = have.length ? have : code ? [addLine(b.c, code)] : [];
+            const n = have.length ? 0 : addActionLine(ctx, b, a.on, unmatched);
+            targets = have.length ? have : n > 0 ? [n] : [];
           } else if (targets.length === 0) targets = b.c.lines.map((_, i) => i + 1);
-          if (withMod) for (const t of targets) if (a.set[0]) addModifier(b.c.lines[t - 1]!, a.set[0]);
+          // A modifier of the set that no negated `with modifier` atom on the line's code asks
+          // for: that one would make the condition fail.
+          const modFor = (l: ClaimLine) => a.set.find((m) => !b.ruledOut.some((x) => x.mod?.includes(m) && inRanges(x.set, l.code))) ?? a.set[0];
+          if (withMod)
+            for (const t of targets) {
+              const m = modFor(b.c.lines[t - 1]!);
+              if (m) addModifier(b.c.lines[t - 1]!, m);
+            }
           out.push(b.c);
         }
         break;
@@ -722,8 +875,7 @@ function ruleSeeds(ctx: GenContext, r: TRule, layer: string): Claim[] {
         for (const u of [a.max, a.max + 1]) {
           const b = build(term);
           const lines = b.c.lines.map((l, i) => (inRanges(a.set, l.code) ? i + 1 : 0)).filter((n) => n > 0);
-          const code = firstCode(a.set);
-          const target = lines[0] ?? (code ? addLine(b.c, code) : 0);
+          const target = lines[0] ?? addActionLine(ctx, b, a.set);
           if (target > 0 && u >= 1 && u <= 9999) b.c.lines[target - 1]!.units = u;
           out.push(b.c);
         }
