@@ -272,6 +272,13 @@ function record(acc: Map<string, Acc>, counts: ClaimCounts, claim: Claim, r: [Cl
   }
 }
 
+/** A claim's content without its id (generated claims differ in id only when they are the same). */
+function claimKey(c: Claim): string {
+  const { id: _id, ...rest } = c;
+  void _id;
+  return JSON.stringify(rest);
+}
+
 function layersOf(t: DecisionTable, pred: (layer: string) => boolean): string[] {
   return Object.keys(t.layers).filter(pred);
 }
@@ -417,6 +424,7 @@ export async function searchBehaviour(base: Side, head: Side, ch: Changes, opts:
         }
       }
     }
+    const early = new Map<string, [ClaimResult, ClaimResult] | undefined>();
     const ctx: GenContext = {
       billable,
       billableSet: new Set(billable),
@@ -425,6 +433,13 @@ export async function searchBehaviour(base: Side, head: Side, ch: Changes, opts:
       addonsOf,
       primariesOf,
       allRules: [...base.table.rules, ...head.table.rules],
+      fires: (c, rule) => {
+        // The results are kept: the claim comes back in the loop below.
+        const k = claimKey(c);
+        let r = early.get(k);
+        if (!early.has(k)) early.set(k, (r = ev.both(c)));
+        return r !== undefined && r.some((x) => x.findings.some((f) => f.rule === rule));
+      },
     };
     const { targets, sampled } = targetsOf(base.table, head.table, ch, opts.maxRowsPerTable ?? 200);
     report.targets = {
@@ -438,12 +453,11 @@ export async function searchBehaviour(base: Side, head: Side, ch: Changes, opts:
     const seen = new Set<string>();
     for (const t of targets) {
       for (const c of claimsFor(ctx, t, { ...(opts.random !== undefined && { random: opts.random }), ...(opts.maxPerTarget !== undefined && { maxPerTarget: opts.maxPerTarget }) })) {
-        const { id: _id, ...rest } = c;
-        void _id;
-        const k = JSON.stringify(rest);
+        const k = claimKey(c);
         if (seen.has(k)) continue;
         seen.add(k);
-        const r = ev.both(c);
+        const r = early.has(k) ? early.get(k) : ev.both(c);
+        early.delete(k);
         if (r === undefined) {
           report.generated.invalid++;
           continue;

@@ -14,7 +14,9 @@
  * 3. random claims drawn from the same values.
  * Seeds are built so that the rule can fire on them: the codes and diagnoses the condition asks
  * for are taken outside what the action requires or forbids where the sets allow, and several
- * comparisons of one number in a term get one value that meets them all.
+ * comparisons of one number in a term get one value that meets them all. When the claims must
+ * be cut to `maxPerTarget`, the seeds are kept, then the neighbours that move a seed the rule
+ * fires on to a value that differs between its versions (`focusPools`), then a sample.
  * Every claim is valid (the runtime would accept it). Nothing here decides what changed: the
  * caller evaluates every claim on both tables, so a claim can only ever be a true witness.
  */
@@ -22,7 +24,7 @@ import { codeAtRank, codeRank, isProcedureCode } from "../compiler/codes.ts";
 import { compare } from "../compiler/ops.ts";
 import { displayDx, startingWith } from "../runtime/codes.ts";
 import { dayNumber, formatDay } from "../runtime/dates.ts";
-import type { CodeRanges, DxSet, Op, TCond, TRule } from "../runtime/table.ts";
+import type { CodeRanges, DxSet, Op, TAction, TCond, TRule } from "../runtime/table.ts";
 import type { Claim, ClaimLine } from "../runtime/types.ts";
 
 /** What the generator aims at. */
@@ -55,6 +57,13 @@ export interface GenContext {
    * so that some claims satisfy them: a change then shows in the verdict, not only in findings.
    */
   allRules?: TRule[];
+  /**
+   * Whether the rule has findings on the claim under either table (the caller evaluates it).
+   * When the claims aimed at a changed rule must be cut to `maxPerTarget`, the neighbours of the
+   * seeds it fires on, moved to a value that changed, are kept first: they sit on the boundary
+   * of the change. Without it, the seeds are not told apart.
+   */
+  fires?: (claim: Claim, rule: string) => boolean;
 }
 
 /** The date claims default to when no window says otherwise (the shipped rule tests use it). */
@@ -346,10 +355,12 @@ export interface Pools {
   sites: string[];
   sexes: string[];
   pos: string[];
+  /** The code sets of `has` atoms with units, with the units near their thresholds. */
+  unitSets: { set: CodeRanges; values: number[] }[];
 }
 
 function emptyPools(): Pools {
-  return { codes: [], units: [1, 2], modifiers: [], dx: [], days: [DEFAULT_DAY], ages: [], facts: [], sites: [], sexes: [], pos: [] };
+  return { codes: [], units: [1, 2], modifiers: [], dx: [], days: [DEFAULT_DAY], ages: [], facts: [], sites: [], sexes: [], pos: [], unitSets: [] };
 }
 
 function addAll<T>(list: T[], xs: Iterable<T>): void {
@@ -386,7 +397,14 @@ function poolAtom(ctx: GenContext, p: Pools, a: TCond): void {
   switch (a.k) {
     case "has":
       addAll(p.codes, boundaryCodes(a.set));
-      if (a.units) addAll(p.units, [...intValues(a.units[0], a.units[1], true, 1, 9999), ...intValues(a.units[0], a.units[1], false, 1, 9999)]);
+      if (a.units) {
+        const values = [...intValues(a.units[0], a.units[1], true, 1, 9999), ...intValues(a.units[0], a.units[1], false, 1, 9999)];
+        addAll(p.units, values);
+        const key = JSON.stringify(a.set);
+        const u = p.unitSets.find((x) => JSON.stringify(x.set) === key);
+        if (u) addAll(u.values, values);
+        else p.unitSets.push({ set: a.set, values });
+      }
       if (a.mod) addAll(p.modifiers, a.mod.slice(0, 3));
       if (a.noMod) addAll(p.modifiers, a.noMod.slice(0, 3));
       if (a.dx) dxSet(a.dx);
@@ -439,6 +457,46 @@ function poolAtom(ctx: GenContext, p: Pools, a: TCond): void {
   }
 }
 
+/** The atoms of a rule's condition and of its select cases. */
+function ruleAtoms(r: TRule): TCond[] {
+  return r.action.k === "select" ? [...atoms(r.when), ...r.action.cases.flatMap((c) => atoms(c.when))] : atoms(r.when);
+}
+
+/** The values an action compares with (a select table: its cases' codes, and their atoms with `caseAtoms`). */
+function poolAction(ctx: GenContext, p: Pools, act: TAction, caseAtoms: boolean): void {
+  switch (act.k) {
+    case "require-codes":
+    case "forbid-codes":
+      addAll(p.codes, boundaryCodes(act.set));
+      return;
+    case "require-modifier":
+    case "forbid-modifier":
+      addAll(p.modifiers, act.set.slice(0, 3));
+      if (act.on) addAll(p.codes, boundaryCodes(act.on));
+      return;
+    case "require-dx":
+      poolAtom(ctx, p, { k: "dx", scope: "line", set: act.set });
+      return;
+    case "limit":
+      addAll(p.codes, boundaryCodes(act.set));
+      addAll(p.units, [act.max, act.max + 1].filter((u) => u >= 1 && u <= 9999));
+      return;
+    case "select":
+      for (const c of act.cases) {
+        addAll(p.codes, [c.code]);
+        if (caseAtoms) for (const a of atoms(c.when)) poolAtom(ctx, p, a);
+      }
+      return;
+    case "deny":
+    case "flag":
+      return;
+    default: {
+      const never: never = act;
+      return never;
+    }
+  }
+}
+
 /** The value pools of some rule versions. */
 export function rulePools(ctx: GenContext, versions: readonly TRule[]): Pools {
   const p = emptyPools();
@@ -446,38 +504,7 @@ export function rulePools(ctx: GenContext, versions: readonly TRule[]): Pools {
     addAll(p.days, windowDays(r));
     addAll(p.codes, boundaryCodes(r.subject ?? r.triggers));
     for (const a of atoms(r.when)) poolAtom(ctx, p, a);
-    const act = r.action;
-    switch (act.k) {
-      case "require-codes":
-      case "forbid-codes":
-        addAll(p.codes, boundaryCodes(act.set));
-        break;
-      case "require-modifier":
-      case "forbid-modifier":
-        addAll(p.modifiers, act.set.slice(0, 3));
-        if (act.on) addAll(p.codes, boundaryCodes(act.on));
-        break;
-      case "require-dx":
-        poolAtom(ctx, p, { k: "dx", scope: "line", set: act.set });
-        break;
-      case "limit":
-        addAll(p.codes, boundaryCodes(act.set));
-        addAll(p.units, [act.max, act.max + 1].filter((u) => u >= 1 && u <= 9999));
-        break;
-      case "select":
-        for (const c of act.cases) {
-          addAll(p.codes, [c.code]);
-          for (const a of atoms(c.when)) poolAtom(ctx, p, a);
-        }
-        break;
-      case "deny":
-      case "flag":
-        break;
-      default: {
-        const never: never = act;
-        return never;
-      }
-    }
+    poolAction(ctx, p, r.action, true);
   }
   addAll(p.modifiers, COMMON_MODIFIERS.filter((m) => !p.modifiers.includes(m)).slice(0, 2));
   // The diagnoses the other rules on these codes ask for (one member each).
@@ -494,6 +521,29 @@ export function rulePools(ctx: GenContext, versions: readonly TRule[]): Pools {
   }
   p.codes = p.codes.slice(0, 60);
   return p;
+}
+
+/**
+ * The values of what differs between the versions of a rule: the atoms that are not in every
+ * version (a threshold, a code set, a modifier), the action, the window and the subject when
+ * they differ. Undefined when the versions differ in none of these (one version, or a change
+ * of severity or message only). The neighbours that move a seed to these values are the ones
+ * that cross a changed boundary, so they come before the others when claims must be dropped.
+ */
+export function focusPools(ctx: GenContext, versions: readonly TRule[]): Pools | undefined {
+  if (versions.length < 2) return undefined;
+  const key = (x: unknown) => JSON.stringify(x);
+  const atomKeys = versions.map((r) => new Set(ruleAtoms(r).map(key)));
+  const differs = (f: (r: TRule) => unknown) => new Set(versions.map((r) => key(f(r)))).size > 1;
+  const p: Pools = { codes: [], units: [], modifiers: [], dx: [], days: [], ages: [], facts: [], sites: [], sexes: [], pos: [], unitSets: [] };
+  for (const r of versions) {
+    for (const a of ruleAtoms(r)) if (!atomKeys.every((s) => s.has(key(a)))) poolAtom(ctx, p, a);
+    if (differs((v) => v.action)) poolAction(ctx, p, r.action, false);
+    if (differs((v) => v.effective)) addAll(p.days, windowDays(r));
+    if (differs((v) => v.subject ?? v.triggers)) addAll(p.codes, boundaryCodes(r.subject ?? r.triggers));
+  }
+  const empty = Object.values(p).every((v) => (v as unknown[]).length === 0);
+  return empty ? undefined : p;
 }
 
 // ---------------------------------------------------------------------------- seeds
@@ -941,6 +991,13 @@ function neighbours(ctx: GenContext, seed: Claim, p: Pools, layers: string[]): C
     if (l.facts) vary((c) => void delete c.lines[i]!.facts);
     if (seed.lines.length > 1) vary((c) => void c.lines.splice(i, 1));
   });
+  // A `has` with units holds when any line of its set has them, so a line that another literal
+  // added can hide a threshold: every line of the set at once, at each value near it.
+  for (const u of p.unitSets) {
+    const lines = seed.lines.flatMap((l, i) => (inRanges(u.set, l.code) ? [i] : []));
+    if (lines.length < 2) continue;
+    for (const v of u.values) vary((c) => void lines.forEach((i) => (c.lines[i]!.units = v)));
+  }
   for (const code of p.codes.slice(0, 24)) vary((c) => void addLine(c, code));
   for (const d of p.dx) vary((c) => void dxPointer(c, d));
   for (const day of p.days) vary((c) => void (c.serviceDate = formatDay(day)));
@@ -1099,6 +1156,11 @@ export interface GenerateOptions {
 /** The claims aimed at one target, deduplicated. */
 export function claimsFor(ctx: GenContext, t: Target, opts: GenerateOptions = {}): Claim[] {
   let claims: Claim[];
+  // Claims kept before the others when the cap drops some: the seeds, then their neighbours
+  // moved to a value that changed (those of the seeds the rule fires on first).
+  let first: Claim[] = [];
+  let live: Claim[] = [];
+  let focused: Claim[] = [];
   switch (t.kind) {
     case "rule": {
       const pools = rulePools(ctx, t.versions);
@@ -1119,6 +1181,11 @@ export function claimsFor(ctx: GenContext, t: Target, opts: GenerateOptions = {}
         }
       }
       const seeds = [...plain, ...plain.map((c) => withAddons(ctx, c)).filter((c): c is Claim => c !== undefined)];
+      const focus = focusPools(ctx, t.versions);
+      if (focus) {
+        first = seeds;
+        for (const s of seeds) (ctx.fires?.(s, t.id) ? live : focused).push(...neighbours(ctx, s, focus, t.layers));
+      }
       const near = seeds.flatMap((s) => neighbours(ctx, s, pools, t.layers));
       claims = [...seeds, ...near, ...randomClaims(ctx, pools, t.layers, opts.random ?? 150)];
       break;
@@ -1141,23 +1208,44 @@ export function claimsFor(ctx: GenContext, t: Target, opts: GenerateOptions = {}
     }
   }
   const seen = new Set<string>();
-  const out: Claim[] = [];
-  for (const c of claims) {
-    const { id: _id, ...rest } = c;
-    void _id;
-    const k = JSON.stringify(rest);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(c);
-  }
+  const unique = (xs: Claim[]): Claim[] => {
+    const out: Claim[] = [];
+    for (const c of xs) {
+      const { id: _id, ...rest } = c;
+      void _id;
+      const k = JSON.stringify(rest);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(c);
+    }
+    return out;
+  };
   const max = opts.maxPerTarget ?? 3000;
-  if (out.length <= max) return out;
-  // Keep the seeds (first) and a deterministic sample of the rest.
-  const keep = out.slice(0, Math.min(200, max));
-  const rest = out.slice(keep.length);
-  for (let i = rest.length - 1; i > 0; i--) {
-    const j = Math.floor(ctx.rng() * (i + 1));
-    [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+  const shuffled = (xs: Claim[]): Claim[] => {
+    for (let i = xs.length - 1; i > 0; i--) {
+      const j = Math.floor(ctx.rng() * (i + 1));
+      [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+    }
+    return xs;
+  };
+  if (first.length === 0) {
+    const out = unique(claims);
+    if (out.length <= max) return out;
+    // Keep the seeds (first) and a deterministic sample of the rest.
+    const keep = out.slice(0, Math.min(200, max));
+    return [...keep, ...shuffled(out.slice(keep.length)).slice(0, max - keep.length)];
   }
-  return [...keep, ...rest.slice(0, max - keep.length)];
+  // The seeds first, then the neighbours that cross a changed value from a seed the rule fires
+  // on, then (up to half of what room is left) those from the other seeds, then a deterministic
+  // sample of the rest.
+  const seeds = unique(first);
+  const onBoundary = unique(live);
+  const cross = unique(focused);
+  const rest = unique(claims);
+  if (seeds.length + onBoundary.length + cross.length + rest.length <= max) return [...seeds, ...onBoundary, ...cross, ...rest];
+  const keep = [...seeds.slice(0, Math.min(200, max))];
+  keep.push(...shuffled(onBoundary).slice(0, max - keep.length));
+  const near = shuffled([...seeds.slice(Math.min(200, max)), ...cross]);
+  const n = Math.min(near.length, Math.ceil((max - keep.length) / 2));
+  return [...keep, ...near.slice(0, n), ...shuffled([...near.slice(n), ...rest])].slice(0, max);
 }
