@@ -265,16 +265,6 @@ interface WorkerBatch {
   records: [number, string][];
 }
 
-interface WorkerReply {
-  seq: number;
-  /** Rendered output per record (JSON line or human block). */
-  out: string[];
-  /** Claim id per record, null for an invalid record (duplicate ids are handled in input order by the main thread). */
-  ids: (string | null)[];
-  /** Whether some record was denied or invalid. */
-  bad: boolean;
-}
-
 /**
  * Starts `n` workers that load the table and run this module's worker loop. Each starts from a
  * small CommonJS stub that registers tsx (loader hooks are per thread) and then imports us.
@@ -374,26 +364,13 @@ async function evaluateLinesInWorkers(
   const texts = new Map<number, [number, string][]>();
   const seen = new Set<string>();
   let bad = false;
-  const pool = replyPool<WorkerReply>(n, tableText, json, async (r) => {
+  const pool = replyPool<ChunkReply>(n, tableText, json, async (r) => {
     const recs = texts.get(r.seq)!;
     texts.delete(r.seq);
     if (r.bad) bad = true;
-    let chunk = "";
-    for (let k = 0; k < r.out.length; k++) {
-      const id = r.ids[k];
-      if (id !== null && id !== undefined) {
-        if (seen.has(id)) {
-          const [lineNo, text] = recs[k]!;
-          const again = renderDuplicate(table, text, lineNo, json);
-          if (again.bad) bad = true;
-          chunk += again.out;
-          continue;
-        }
-        seen.add(id);
-      }
-      chunk += r.out[k];
-    }
-    io.stdout(chunk);
+    const out = withDuplicates(r, seen, (k) => recs[k]!, table, json);
+    if (out.bad) bad = true;
+    writeBytes(io, out.bytes);
     await io.flush();
   });
   let sent = 0;
@@ -432,7 +409,7 @@ interface FileChunk {
   firstLine: number;
 }
 
-/** What a worker sends back for a chunk: the output, record boundaries in it, claim ids. */
+/** What a worker sends back for a file chunk or a batch: the output, record boundaries in it, claim ids. */
 interface ChunkReply {
   seq: number;
   /** The chunk's output as UTF-8, its buffer transferred, not copied (`encodeUtf8`). */
@@ -473,31 +450,14 @@ async function evaluateFileInWorkers(
   let bad = false;
   const pool = replyPool<ChunkReply>(n, tableText, json, async (r) => {
     if (r.bad) bad = true;
-    let out = r.out;
-    let dupes: number[] | null = null;
-    for (let k = 0; k < r.ids.length; k++) {
-      const id = r.ids[k];
-      if (id === null || id === undefined) continue;
-      if (seen.has(id)) (dupes ??= []).push(k);
-      else seen.add(id);
-    }
-    if (dupes !== null) {
-      // Rebuild the chunk's output with the duplicates re-evaluated (rare).
-      const parts: Uint8Array[] = [];
-      let from = 0;
-      const text = readRange(fd, chunks.get(r.seq)!);
-      for (const k of dupes) {
-        parts.push(out.subarray(from, r.offsets[k]));
-        const lineNo = r.lines[k]!;
-        const again = renderDuplicate(table, text.get(lineNo)!, lineNo, json);
-        if (again.bad) bad = true;
-        parts.push(encodeUtf8(again.out));
-        from = r.offsets[k + 1]!;
-      }
-      parts.push(out.subarray(from));
-      out = Buffer.concat(parts);
-    }
-    writeBytes(io, out);
+    let text: Map<number, string> | null = null;
+    const out = withDuplicates(r, seen, (k) => {
+      const lineNo = r.lines[k]!;
+      text ??= readRange(fd, chunks.get(r.seq)!);
+      return [lineNo, text.get(lineNo)!];
+    }, table, json);
+    if (out.bad) bad = true;
+    writeBytes(io, out.bytes);
     chunks.delete(r.seq);
     await io.flush();
   });
@@ -556,6 +516,42 @@ async function evaluateFileInWorkers(
   return bad;
 }
 
+/**
+ * A worker's output for a batch or chunk, with each record whose claim id came earlier in the
+ * stream (tracked in `seen`, in input order) evaluated again here with the duplicate-id
+ * warning and spliced in at its byte offsets (rare). `record(k)` gives record k's input line
+ * number and text.
+ */
+function withDuplicates(
+  r: ChunkReply,
+  seen: Set<string>,
+  record: (k: number) => [number, string],
+  table: LoadedTable,
+  json: boolean,
+): { bytes: Uint8Array; bad: boolean } {
+  let dupes: number[] | null = null;
+  for (let k = 0; k < r.ids.length; k++) {
+    const id = r.ids[k];
+    if (id === null || id === undefined) continue;
+    if (seen.has(id)) (dupes ??= []).push(k);
+    else seen.add(id);
+  }
+  if (dupes === null) return { bytes: r.out, bad: false };
+  const parts: Uint8Array[] = [];
+  let from = 0;
+  let bad = false;
+  for (const k of dupes) {
+    parts.push(r.out.subarray(from, r.offsets[k]));
+    const [lineNo, text] = record(k);
+    const again = renderDuplicate(table, text, lineNo, json);
+    if (again.bad) bad = true;
+    parts.push(encodeUtf8(again.out));
+    from = r.offsets[k + 1]!;
+  }
+  parts.push(r.out.subarray(from));
+  return { bytes: Buffer.concat(parts), bad };
+}
+
 /** The lines of a chunk by input line number (for re-evaluating a duplicate, in the main thread). */
 function readRange(fd: number, c: FileChunk): Map<number, string> {
   const buf = Buffer.allocUnsafe(c.end - c.start);
@@ -589,21 +585,8 @@ export function evalWorkerMain(): void {
   const table = loaded.table;
   const port = parentPort;
   port.on("message", (m: WorkerBatch | FileChunk) => {
-    if ("file" in m) {
-      const reply = evaluateChunk(table, m, data.json);
-      port.postMessage(reply, [reply.out.buffer as ArrayBuffer]);
-      return;
-    }
-    const out: string[] = [];
-    const ids: (string | null)[] = [];
-    let bad = false;
-    for (const [lineNo, text] of m.records) {
-      const res = evaluateJsonText(table, text, lineNo);
-      if (res.verdict === "deny" || res.verdict === "invalid") bad = true;
-      ids.push(res.verdict === "invalid" ? null : res.claimId);
-      out.push(data.json ? JSON.stringify(res) + "\n" : renderResult(res));
-    }
-    port.postMessage({ seq: m.seq, out, ids, bad } satisfies WorkerReply);
+    const reply = "file" in m ? evaluateChunk(table, m, data.json) : renderRecords(table, m.seq, m.records, data.json);
+    port.postMessage(reply, [reply.out.buffer as ArrayBuffer]);
   });
 }
 
@@ -622,16 +605,27 @@ function evaluateChunk(table: LoadedTable, m: FileChunk, json: boolean): ChunkRe
     fs.closeSync(fd);
   }
   const lines = chunkLines(buf.toString("utf8", 0, got));
+  const records: [number, string][] = [];
+  for (let k = 0; k < lines.length; k++) {
+    const lineNo = m.firstLine + k;
+    const text = lineNo === 1 ? stripBom(lines[k]!) : lines[k]!;
+    if (text.trim() !== "") records.push([lineNo, text]);
+  }
+  return renderRecords(table, m.seq, records, json);
+}
+
+/**
+ * Evaluates and renders records ([input line number, text], worker side) into one UTF-8
+ * buffer, with each record's byte offset in it, its claim id (null: invalid) and line number.
+ */
+function renderRecords(table: LoadedTable, seq: number, records: readonly [number, string][], json: boolean): ChunkReply {
   const parts: string[] = [];
   const offsets: number[] = [];
   const lineNos: number[] = [];
   const ids: (string | null)[] = [];
   let len = 0;
   let bad = false;
-  for (let k = 0; k < lines.length; k++) {
-    const lineNo = m.firstLine + k;
-    const text = lineNo === 1 ? stripBom(lines[k]!) : lines[k]!;
-    if (text.trim() === "") continue;
+  for (const [lineNo, text] of records) {
     const res = evaluateJsonText(table, text, lineNo);
     if (res.verdict === "deny" || res.verdict === "invalid") bad = true;
     const rendered = json ? JSON.stringify(res) + "\n" : renderResult(res);
@@ -653,5 +647,5 @@ function evaluateChunk(table: LoadedTable, m: FileChunk, json: boolean): ChunkRe
     }
     offsets[parts.length] = at;
   }
-  return { seq: m.seq, out, offsets, lines: lineNos, ids, bad };
+  return { seq, out, offsets, lines: lineNos, ids, bad };
 }

@@ -54,7 +54,7 @@ describe("eval --workers", () => {
     expect(one.stdout).toContain("LAST: CLEAN");
   }, 120_000);
 
-  it("keeps records with non-ASCII text whole, duplicates too, through the injected Io and a real process", async () => {
+  it("keeps records with non-ASCII text whole, duplicates too, from a file and standard input, through the injected Io and a real process", async () => {
     // Ids with characters of 2, 3 and 4 UTF-8 bytes shift every later record's byte offset
     // from its string offset; a repeated one is spliced back in by those offsets.
     const claims = dermClaims(3000, 77).map((c, i) => (i % 97 === 5 ? { ...c, id: `Ñ-${i}-€-😀` } : c));
@@ -70,11 +70,17 @@ describe("eval --workers", () => {
     expect(out[2500]!.claimId).toBe("Ñ-5-€-😀");
     expect(out[2500]!.findings.map((f) => f.rule)).toContain("dermrules.batch.duplicate-id");
     expect(out[2600]!.findings.map((f) => f.rule)).toContain("dermrules.batch.duplicate-id");
+    // Standard input goes out in batches of 512 records, which come back as bytes as well.
+    const text = fs.readFileSync(file, "utf8");
+    const piped = await runCli(["eval", "--table", table, "--json", "--workers", "3", "-"], { stdin: text });
+    expect(piped.stdout).toBe(one.stdout);
     // A real process writes the workers' output as bytes (cli/io.ts `stdoutBytes`).
-    const child = await runChild(["eval", "--table", table, "--json", "--workers", "2", file]);
-    expect(child.stderr).toBe("");
-    expect(child.code).toBe(one.code);
-    expect(child.stdout).toBe(one.stdout);
+    for (const input of [file, "-"]) {
+      const child = await runChild(["eval", "--table", table, "--json", "--workers", "2", input], input === "-" ? text : undefined);
+      expect(child.stderr).toBe("");
+      expect(child.code).toBe(one.code);
+      expect(child.stdout).toBe(one.stdout);
+    }
   }, 120_000);
 
   it("rejects a bad --workers value as usage", async () => {
