@@ -11,7 +11,7 @@
 import { evaluate, loadTable, type LoadedTable } from "../runtime/index.ts";
 import type { DecisionTable, TRule } from "../runtime/table.ts";
 import type { Claim, ClaimResult, Finding } from "../runtime/types.ts";
-import { claimsFor, cloneClaim, DEFAULT_DAY, seededRandom, type GenContext, type Target } from "./generate.ts";
+import { claimKey, claimsFor, cloneClaim, DEFAULT_DAY, seededRandom, type GenContext, type Target } from "./generate.ts";
 import { changedKeys } from "./table-diff.ts";
 import type { BehaviourKind, BehaviourReport, ClaimCounts, IcdChange, LayerChange, RuleBehaviour, RuleChange, Side, TableChange, Witness } from "./types.ts";
 
@@ -270,13 +270,6 @@ function record(acc: Map<string, Acc>, counts: ClaimCounts, claim: Claim, r: [Cl
     const best = x.best.get(kind);
     if (!best || better(cand, best)) x.best.set(kind, cand);
   }
-}
-
-/** A claim's content without its id (generated claims differ in id only when they are the same). */
-function claimKey(c: Claim): string {
-  const { id: _id, ...rest } = c;
-  void _id;
-  return JSON.stringify(rest);
 }
 
 function layersOf(t: DecisionTable, pred: (layer: string) => boolean): string[] {

@@ -123,6 +123,10 @@ function firstCode(ranges: CodeRanges): string | undefined {
   return ranges[0]?.[0];
 }
 
+/** The boundary codes of a set that are in it (`boundaryCodes` also gives neighbours outside). */
+function codesIn(ranges: CodeRanges): string[] {
+  return boundaryCodes(ranges).filter((c) => inRanges(ranges, c));
+}
 
 /** Whole values near `n` that make `v op n` hold (want) or fail (not want), closest first. */
 function intValues(op: Op, n: number, want: boolean, min: number, max: number): number[] {
@@ -535,7 +539,8 @@ export function focusPools(ctx: GenContext, versions: readonly TRule[]): Pools |
   const key = (x: unknown) => JSON.stringify(x);
   const atomKeys = versions.map((r) => new Set(ruleAtoms(r).map(key)));
   const differs = (f: (r: TRule) => unknown) => new Set(versions.map((r) => key(f(r)))).size > 1;
-  const p: Pools = { codes: [], units: [], modifiers: [], dx: [], days: [], ages: [], facts: [], sites: [], sexes: [], pos: [], unitSets: [] };
+  // Empty, without the default units and day `emptyPools` starts from.
+  const p: Pools = { ...emptyPools(), units: [], days: [] };
   for (const r of versions) {
     for (const a of ruleAtoms(r)) if (!atomKeys.every((s) => s.has(key(a)))) poolAtom(ctx, p, a);
     if (differs((v) => v.action)) poolAction(ctx, p, r.action, false);
@@ -579,7 +584,7 @@ function inRanges(ranges: CodeRanges, code: string): boolean {
  * where the set allows.
  */
 function pickCode(b: Build, set: CodeRanges, not?: string): string | undefined {
-  const inSet = boundaryCodes(set).filter((c) => c !== not && inRanges(set, c));
+  const inSet = codesIn(set).filter((c) => c !== not);
   const clear = inSet.filter((c) => !b.avoidCodes.some((r) => inRanges(r, c)));
   return clear.find((c) => !inRanges(b.spare, c)) ?? clear[0] ?? (not === undefined ? firstCode(set) : inSet[0]);
 }
@@ -594,16 +599,17 @@ function comparison(a: TCond): [Op, number] | undefined {
   return a.k === "dos" ? [a.op, a.day] : a.k === "units" || a.k === "age" || a.k === "fact" ? [a.op, a.n] : undefined;
 }
 
+/** Whether value `v` of the number a literal compares makes the literal hold as it wants. */
+function holdsAt(lit: Literal, v: number): boolean {
+  const [op, n] = comparison(lit.atom)!;
+  return compare(v, op, n) === lit.pos;
+}
+
 /** Whether one value meets all these literals on one number (whole values, or tenths for a length in cm). */
 function jointly(lits: readonly Literal[]): boolean {
   const step = lits[0] && numberOf(lits[0].atom)?.endsWith("Cm") ? 0.1 : 1;
   const values = lits.flatMap((l) => [-2, -1, 0, 1, 2].map((d) => Math.round((comparison(l.atom)![1] + d * step) * 10) / 10));
-  return values.some((v) =>
-    lits.every((l) => {
-      const [op, n] = comparison(l.atom)!;
-      return compare(v, op, n) === l.pos;
-    }),
-  );
+  return values.some((v) => lits.every((l) => holdsAt(l, v)));
 }
 
 /**
@@ -613,17 +619,11 @@ function jointly(lits: readonly Literal[]): boolean {
  */
 function numberFor(b: Build, lit: Literal, values: (op: Op, n: number, want: boolean) => number[]): number[] {
   const key = numberOf(lit.atom);
-  const [op, n] = comparison(lit.atom)!;
-  const own = values(op, n, lit.pos);
+  const own = values(...comparison(lit.atom)!, lit.pos);
   const peers = b.lits.filter((o) => o !== lit && numberOf(o.atom) === key);
   if (peers.length === 0) return own;
-  const meets = (v: number) =>
-    peers.every((p) => {
-      const [o, m] = comparison(p.atom)!;
-      return compare(v, o, m) === p.pos;
-    });
   const all = [...own, ...peers.flatMap((p) => values(...comparison(p.atom)!, p.pos))];
-  const both = all.filter((v) => compare(v, op, n) === lit.pos && meets(v));
+  const both = all.filter((v) => holdsAt(lit, v) && peers.every((p) => holdsAt(p, v)));
   return both.length ? both : own;
 }
 
@@ -635,7 +635,7 @@ function numberFor(b: Build, lit: Literal, values: (op: Op, n: number, want: boo
  * that the condition the seed was built for still holds. Returns the line's number (0: none).
  */
 function addActionLine(ctx: GenContext, b: Build, set: CodeRanges, prefer: (code: string) => boolean = () => true): number {
-  const candidates = boundaryCodes(set).filter((c) => inRanges(set, c));
+  const candidates = codesIn(set);
   const clear = candidates.filter((c) => !b.avoidCodes.some((r) => inRanges(r, c)));
   const code = clear.find(prefer) ?? clear[0] ?? candidates.find(prefer) ?? firstCode(set);
   if (code === undefined) return 0;
@@ -678,7 +678,7 @@ function realize(ctx: GenContext, b: Build, lit: Literal, near = false): void {
         // The term's own `not 17004 units = 2`: a line of the set that just misses the
         // qualifier, so that a neighbour (units 2) or a changed threshold crosses it.
         if (near && (a.units || a.mod || a.noMod || a.dx || a.noDx)) {
-          const code = boundaryCodes(a.set).find((x) => inRanges(a.set, x) && !inRanges(b.spare, x)) ?? firstCode(a.set);
+          const code = codesIn(a.set).find((x) => !inRanges(b.spare, x)) ?? firstCode(a.set);
           if (code !== undefined && c.lines.length < 50 && !miss(ctx, c, addLine(c, code), a)) c.lines.pop();
         }
         return;
@@ -855,7 +855,7 @@ function ruleSeeds(ctx: GenContext, r: TRule, layer: string): Claim[] {
     const unmatched = (code: string) => !matched.some((s) => inRanges(s, code));
     switch (a.k) {
       case "select": {
-        const subjectCodes = boundaryCodes(subject).filter((c) => inRanges(subject, c));
+        const subjectCodes = codesIn(subject);
         a.cases.forEach((k, i) => {
           const other = subjectCodes.find((c) => c !== k.code);
           const earlier = a.cases.slice(0, i).map((e) => e.when);
@@ -1153,6 +1153,13 @@ export interface GenerateOptions {
   maxPerTarget?: number;
 }
 
+/** A claim's content without its id: generated claims that differ only in id are the same claim. */
+export function claimKey(c: Claim): string {
+  const { id: _id, ...rest } = c;
+  void _id;
+  return JSON.stringify(rest);
+}
+
 /** The claims aimed at one target, deduplicated. */
 export function claimsFor(ctx: GenContext, t: Target, opts: GenerateOptions = {}): Claim[] {
   let claims: Claim[];
@@ -1169,7 +1176,7 @@ export function claimsFor(ctx: GenContext, t: Target, opts: GenerateOptions = {}
       // of service, so that windows and the notes about missing fields are checked too.
       for (const r of t.versions) {
         const trig = r.subject ?? r.triggers;
-        const codes = boundaryCodes(trig).filter((c) => inRanges(trig, c)).slice(0, 3);
+        const codes = codesIn(trig).slice(0, 3);
         for (const code of codes.length ? codes : ["99213"]) {
           for (const day of pools.days) {
             for (const layer of t.layers) {
@@ -1211,9 +1218,7 @@ export function claimsFor(ctx: GenContext, t: Target, opts: GenerateOptions = {}
   const unique = (xs: Claim[]): Claim[] => {
     const out: Claim[] = [];
     for (const c of xs) {
-      const { id: _id, ...rest } = c;
-      void _id;
-      const k = JSON.stringify(rest);
+      const k = claimKey(c);
       if (seen.has(k)) continue;
       seen.add(k);
       out.push(c);

@@ -116,8 +116,8 @@ export async function run(args: string[], io: Io): Promise<number> {
 
   let worst = ExitCode.Ok as number;
   const emit = (result: EvalResult): void => {
-    if (result.verdict === "deny" || result.verdict === "invalid") worst = ExitCode.Findings;
-    io.stdout(json ? JSON.stringify(result) + "\n" : renderResult(result));
+    if (failing(result)) worst = ExitCode.Findings;
+    io.stdout(rendered(result, json));
   };
 
   if (input.endsWith(".json")) {
@@ -165,6 +165,16 @@ export async function run(args: string[], io: Io): Promise<number> {
   return stopOutcome(stops, "eval", `input read up to line ${read.items}`, io.stderr) ?? worst;
 }
 
+/** A result as `eval` writes it: one JSON line (`--json`), or the human block. */
+function rendered(result: EvalResult, json: boolean): string {
+  return json ? JSON.stringify(result) + "\n" : renderResult(result);
+}
+
+/** Whether a result makes `eval` exit with 1: a denied claim or an invalid record. */
+function failing(result: EvalResult): boolean {
+  return result.verdict === "deny" || result.verdict === "invalid";
+}
+
 /** Reads a `--payer-map` file; returns the map or the error text. */
 export function readPayerMap(io: Io, file: string): PayerMap | string {
   let text: string;
@@ -196,8 +206,8 @@ async function runImported(
       switch (ev.kind) {
         case "record": {
           const result = evaluateRecord(ev);
-          if (result.verdict === "deny" || result.verdict === "invalid") worst = ExitCode.Findings;
-          io.stdout(json ? JSON.stringify(result) + "\n" : renderResult(result));
+          if (failing(result)) worst = ExitCode.Findings;
+          io.stdout(rendered(result, json));
           if ((++n & 1023) === 0) await io.flush();
           break;
         }
@@ -342,7 +352,7 @@ function replyPool<R extends { seq: number }>(n: number, tableText: string, json
  */
 function renderDuplicate(table: LoadedTable, text: string, lineNo: number, json: boolean): { out: string; bad: boolean } {
   const res = withDuplicateIdWarning(evaluateJsonText(table, text, lineNo));
-  return { out: json ? JSON.stringify(res) + "\n" : renderResult(res), bad: res.verdict === "deny" || res.verdict === "invalid" };
+  return { out: rendered(res, json), bad: failing(res) };
 }
 
 /**
@@ -416,9 +426,11 @@ interface ChunkReply {
   out: Uint8Array;
   /** Start of each record's output in `out`, in bytes (one more entry: the end). */
   offsets: number[];
-  /** Per record: [input line number, claim id or null for an invalid record]. */
+  /** Per record: its input line number. */
   lines: number[];
+  /** Per record: its claim id, null for an invalid record (duplicates are found in the main thread). */
   ids: (string | null)[];
+  /** Whether some record was denied or invalid. */
   bad: boolean;
 }
 
@@ -627,11 +639,11 @@ function renderRecords(table: LoadedTable, seq: number, records: readonly [numbe
   let bad = false;
   for (const [lineNo, text] of records) {
     const res = evaluateJsonText(table, text, lineNo);
-    if (res.verdict === "deny" || res.verdict === "invalid") bad = true;
-    const rendered = json ? JSON.stringify(res) + "\n" : renderResult(res);
+    if (failing(res)) bad = true;
+    const out = rendered(res, json);
     offsets.push(len);
-    len += rendered.length;
-    parts.push(rendered);
+    len += out.length;
+    parts.push(out);
     lineNos.push(lineNo);
     ids.push(res.verdict === "invalid" ? null : res.claimId);
   }
